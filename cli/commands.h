@@ -1,0 +1,21 @@
+// The hunch command-line tool: each subcommand registers its options and runs over the library.
+#ifndef HUNCH_CLI_COMMANDS_H_
+#define HUNCH_CLI_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace hunch::cli {
+
+// Exit codes shared by every subcommand.
+enum ExitCode { kOk = 0, kErrors = 1, kUsage = 2, kBelowThreshold = 3 };
+
+// Each registers its subcommand on `app`; when it is chosen, parsing sets `*run` to the function
+// that runs it and returns the exit code.
+using Runner = std::function<int()>;
+void AddCheck(CLI::App& app, Runner* run);
+void AddExplain(CLI::App& app, Runner* run);
+
+}  // namespace hunch::cli
+
+#endif  // HUNCH_CLI_COMMANDS_H_

@@ -1,0 +1,32 @@
+// Entry point of the `hunch` tool: dispatches to the subcommands.
+#include <unistd.h>
+
+#include <iostream>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "hunch: rules first, a benchmark to beat, and the data for the model that beats it.\n"};
+  app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  hunch check examples/fraud/rules.yaml --data examples/fraud/transactions.csv\n"
+      "  hunch explain examples/fraud/rules.yaml --row '{\"amount\": 7200, \"account_age_days\": "
+      "3}'\n"
+      "Run 'hunch COMMAND --help' for a command's options.");
+  hunch::cli::Runner run;
+  hunch::cli::AddCheck(app, &run);
+  hunch::cli::AddExplain(app, &run);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return hunch::cli::kUsage;
+  }
+  return run ? run() : hunch::cli::kUsage;
+}

@@ -1,0 +1,127 @@
+// Data-facing helpers of the facade: schema inference from a file, rules checked against data,
+// reading one row from a file or from JSON.
+#include "hunch/data.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "engine/table_reader.h"
+#include "rules/rule_file.h"
+
+namespace hunch {
+namespace {
+
+Result<std::unique_ptr<TableReader>> Open(const std::string& path, const DataOptions& options) {
+  auto format = ParseInputFormat(options.format);
+  if (!format.ok()) return format.status();
+  ReaderOptions ro;
+  ro.format = *format;
+  return OpenTable(path, ro);
+}
+
+// Text of a JSON scalar as it would appear in a CSV cell.
+std::string CellText(const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  return v.dump();
+}
+
+}  // namespace
+
+Result<Schema> InferFileSchema(const std::string& path, const std::vector<std::string>& missing_values,
+                               const DataOptions& options) {
+  auto reader = Open(path, options);
+  if (!reader.ok()) return reader.status();
+  std::vector<std::vector<std::string>> cells;
+  std::vector<std::vector<bool>> present;
+  RawRecord rec;
+  while (cells.size() < options.sample_rows) {
+    auto more = (*reader)->Next(&rec);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    cells.emplace_back(rec.cells.begin(), rec.cells.end());
+    present.push_back(rec.present);
+  }
+  return InferSchema((*reader)->header(), cells, present, missing_values);
+}
+
+Result<std::shared_ptr<const RuleSet>> LoadRuleSetForData(const std::string& rules_path,
+                                                          const std::string& data_path,
+                                                          const DataOptions& data_options,
+                                                          LoadOptions load_options,
+                                                          std::vector<Diagnostic>* diagnostics) {
+  // The `missing:` list decides how cells are typed, so it is read before the data is sampled.
+  std::vector<std::string> missing = {""};
+  {
+    std::vector<Diagnostic> ignored;
+    auto probe = RuleSet::Load(rules_path, LoadOptions{.lint = false}, &ignored);
+    if (probe.ok()) {
+      missing = (*probe)->missing_values();
+    } else if (probe.status().code() != StatusCode::kRuleError) {
+      return probe.status();
+    }
+  }
+  auto schema = InferFileSchema(data_path, missing, data_options);
+  if (!schema.ok()) return schema.status();
+  load_options.data_schema = &*schema;
+  return RuleSet::Load(rules_path, load_options, diagnostics);
+}
+
+Result<RawRow> ReadDataRow(const std::string& path, int64_t number, const RuleSet& rules,
+                           const DataOptions& options, std::vector<std::string>* storage) {
+  auto reader = Open(path, options);
+  if (!reader.ok()) return reader.status();
+  RawRecord rec;
+  while (true) {
+    auto more = (*reader)->Next(&rec);
+    if (!more.ok()) return more.status();
+    if (!*more) {
+      return InvalidArgument(fmt::format("{}: error: row {} does not exist: the file has {} rows",
+                                         path, number, rec.number));
+    }
+    if (rec.number == number) break;
+  }
+  const auto& header = (*reader)->header();
+  const Schema& schema = rules.schema();
+  storage->assign(schema.columns.size(), std::string());
+  RawRow row(schema.columns.size());
+  for (size_t c = 0; c < schema.columns.size(); ++c) {
+    for (size_t h = 0; h < header.size(); ++h) {
+      if (header[h] == schema.columns[c].name && rec.present[h]) {
+        (*storage)[c] = std::string(rec.cells[h]);
+        row[c] = (*storage)[c];
+      }
+    }
+  }
+  return row;
+}
+
+Result<RawRow> RowFromJson(std::string_view json, const RuleSet& rules,
+                           std::vector<std::string>* storage, std::vector<std::string>* ignored_keys) {
+  nlohmann::json obj;
+  try {
+    obj = nlohmann::json::parse(json.begin(), json.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    return InvalidArgument(fmt::format("--row: error: invalid JSON at byte {}: expected a JSON object such as "
+                                       "{{\"amount\": 7200}}", e.byte));
+  }
+  if (!obj.is_object()) {
+    return InvalidArgument("--row: error: expected a JSON object such as {\"amount\": 7200}");
+  }
+  const Schema& schema = rules.schema();
+  storage->assign(schema.columns.size(), std::string());
+  RawRow row(schema.columns.size());
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    int c = schema.Find(it.key());
+    if (c < 0) {
+      if (ignored_keys != nullptr) ignored_keys->push_back(it.key());
+      continue;
+    }
+    if (it.value().is_null()) continue;
+    (*storage)[c] = CellText(it.value());
+    row[c] = (*storage)[c];
+  }
+  return row;
+}
+
+}  // namespace hunch

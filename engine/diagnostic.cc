@@ -1,0 +1,60 @@
+// Formatting of diagnostics: compiler-style text with a caret, and JSON for tools.
+#include "hunch/diagnostic.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace hunch {
+
+std::string FormatDiagnostic(const Diagnostic& d, bool color) {
+  const char* label = d.severity == Severity::kError ? "error" : d.severity == Severity::kWarning ? "warning" : "note";
+  const char* on = !color ? "" : d.severity == Severity::kError ? "\033[1;31m" : "\033[1;35m";
+  const char* off = color ? "\033[0m" : "";
+  std::string out;
+  if (d.line > 0) out = fmt::format("{}:{}:{}: {}{}:{} {}\n", d.file, d.line, d.column, on, label, off, d.message);
+  else out = fmt::format("{}: {}{}:{} {}\n", d.file, on, label, off, d.message);
+  if (!d.source_line.empty() && d.line > 0) {
+    std::string gutter = fmt::format("{:>5} | ", d.line);
+    out += gutter + d.source_line + "\n";
+    std::string pad(gutter.size() - 2, ' ');
+    std::string spaces;
+    for (int i = 1; i < d.column && static_cast<size_t>(i) <= d.source_line.size(); ++i) {
+      spaces += d.source_line[i - 1] == '\t' ? '\t' : ' ';
+    }
+    out += pad + "| " + spaces + "^" + std::string(static_cast<size_t>(std::max(0, d.length - 1)), '~') + "\n";
+  }
+  return out;
+}
+
+int CountErrors(const std::vector<Diagnostic>& ds) {
+  int n = 0;
+  for (const auto& d : ds) n += d.severity == Severity::kError;
+  return n;
+}
+
+std::string FormatDiagnostics(const std::vector<Diagnostic>& ds, bool color) {
+  std::string out;
+  int warnings = 0;
+  for (const auto& d : ds) {
+    out += FormatDiagnostic(d, color);
+    warnings += d.severity == Severity::kWarning;
+  }
+  int errors = CountErrors(ds);
+  if (errors + warnings > 0) {
+    out += fmt::format("{} error{}, {} warning{}\n", errors, errors == 1 ? "" : "s", warnings,
+                       warnings == 1 ? "" : "s");
+  }
+  return out;
+}
+
+std::string DiagnosticsToJson(const std::vector<Diagnostic>& ds) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& d : ds) {
+    arr.push_back({{"severity", d.severity == Severity::kError ? "error" : d.severity == Severity::kWarning ? "warning" : "note"},
+                   {"file", d.file}, {"line", d.line}, {"column", d.column}, {"length", d.length},
+                   {"code", d.code}, {"message", d.message}});
+  }
+  return arr.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace hunch

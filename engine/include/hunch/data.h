@@ -1,0 +1,47 @@
+// Reading data files for a rule set: schema inference, checking rules against data, single rows.
+#ifndef HUNCH_DATA_H_
+#define HUNCH_DATA_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hunch/diagnostic.h"
+#include "hunch/ruleset.h"
+#include "hunch/schema.h"
+#include "hunch/status.h"
+
+namespace hunch {
+
+struct DataOptions {
+  std::string format = "auto";  // "csv", "jsonl" or "auto" (by extension; .gz is read transparently)
+  size_t sample_rows = 10000;   // rows read to infer column types
+};
+
+// Infers the schema of the data file at `path` from its header and first rows.
+Result<Schema> InferFileSchema(const std::string& path, const std::vector<std::string>& missing_values,
+                               const DataOptions& options);
+
+// Loads the rule file checked against the schema of the data file (its `missing:` list is used
+// to infer the types). Errors in the rule file go to `diagnostics`.
+Result<std::shared_ptr<const RuleSet>> LoadRuleSetForData(const std::string& rules_path,
+                                                          const std::string& data_path,
+                                                          const DataOptions& data_options,
+                                                          LoadOptions load_options,
+                                                          std::vector<Diagnostic>* diagnostics);
+
+// The cells of data row `number` (1-based, header excluded), aligned to rules.schema().
+// The returned views point into `storage`.
+Result<RawRow> ReadDataRow(const std::string& path, int64_t number, const RuleSet& rules,
+                           const DataOptions& options, std::vector<std::string>* storage);
+
+// A JSON object's fields as a row aligned to rules.schema(): numbers by their text, strings by
+// their value, null or absent keys as absent cells. Keys that are not columns are listed in
+// `ignored_keys`. The returned views point into `storage`.
+Result<RawRow> RowFromJson(std::string_view json, const RuleSet& rules,
+                           std::vector<std::string>* storage, std::vector<std::string>* ignored_keys);
+
+}  // namespace hunch
+
+#endif  // HUNCH_DATA_H_

@@ -1,0 +1,210 @@
+// The RuleSet facade: loading (read, compile, check) and row-at-a-time prediction and explanation.
+#include <charconv>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "engine/interpreter.h"
+#include "engine/ruleset_impl.h"
+#include "rules/text.h"
+
+namespace hunch {
+
+Value ParseCellByContent(std::string_view cell) {
+  int64_t i;
+  auto [p, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), i);
+  if (ec == std::errc() && p == cell.data() + cell.size() && !cell.empty()) return Value(i);
+  double d;
+  auto [q, ec2] = std::from_chars(cell.data(), cell.data() + cell.size(), d);
+  if (ec2 == std::errc() && q == cell.data() + cell.size() && !cell.empty() && std::isfinite(d)) {
+    return Value(d);
+  }
+  if (cell == "true" || cell == "True" || cell == "TRUE") return Value(true);
+  if (cell == "false" || cell == "False" || cell == "FALSE") return Value(false);
+  return Value(std::string(cell));
+}
+
+bool RuleSet::Impl::IsMissing(std::string_view cell) const {
+  for (const auto& m : checked.file.missing) {
+    if (cell == m) return true;
+  }
+  return false;
+}
+
+Value RuleSet::Impl::CellValue(int column, std::optional<std::string_view> cell) const {
+  if (!cell || IsMissing(*cell)) return Value::Missing();
+  if (!checked.schema_known) return ParseCellByContent(*cell);
+  const Column& col = checked.schema.columns[column];
+  std::string_view s = *cell;
+  switch (col.type) {
+    case ColumnType::kString: return Value(std::string(s));
+    case ColumnType::kInt: {
+      int64_t i;
+      auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), i);
+      if (ec == std::errc() && p == s.data() + s.size() && !s.empty()) return Value(i);
+      break;
+    }
+    case ColumnType::kDouble: {
+      double d;
+      auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
+      if (ec == std::errc() && p == s.data() + s.size() && !s.empty()) return Value(d);
+      break;
+    }
+    case ColumnType::kBool: {
+      if (s.size() == 4 && (s[0] | 0x20) == 't' && (s[1] | 0x20) == 'r' && (s[2] | 0x20) == 'u' &&
+          (s[3] | 0x20) == 'e') {
+        return Value(true);
+      }
+      if (s.size() == 5 && (s[0] | 0x20) == 'f' && (s[1] | 0x20) == 'a' && (s[2] | 0x20) == 'l' &&
+          (s[3] | 0x20) == 's' && (s[4] | 0x20) == 'e') {
+        return Value(false);
+      }
+      break;
+    }
+  }
+  return Value::Error(fmt::format("cell {} of column '{}' is not a valid {}", QuoteString(s),
+                                  col.name, ColumnTypeName(col.type)));
+}
+
+void RuleSet::Impl::TypeRow(const RawRow& row, std::vector<Value>* out) const {
+  out->resize(checked.schema.columns.size());
+  for (size_t c = 0; c < out->size(); ++c) {
+    (*out)[c] = CellValue(static_cast<int>(c), c < row.size() ? row[c] : std::nullopt);
+  }
+}
+
+Prediction RuleSet::Impl::PredictTyped(const std::vector<Value>& row) const {
+  Prediction p;
+  p.class_index = checked.default_class;
+  for (size_t j = 0; j < checked.rules.size(); ++j) {
+    const CheckedRule& r = checked.rules[j];
+    if (!r.enabled) continue;
+    Value v = Evaluate(r.condition, row);
+    if (v.is_true()) {
+      p.fired.push_back(static_cast<int>(j));
+      if (p.rule < 0) {
+        p.rule = static_cast<int>(j);
+        p.class_index = r.predict;
+        p.confidence = r.confidence;
+      }
+    } else if (v.is_error()) {
+      p.errored.push_back(static_cast<int>(j));
+    }
+  }
+  return p;
+}
+
+RuleSet::RuleSet(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RuleSet::~RuleSet() = default;
+
+Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::string& path,
+                                                     const LoadOptions& options,
+                                                     std::vector<Diagnostic>* diagnostics) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Status(StatusCode::kNotFound, fmt::format("{}: error: cannot open rule file: {}", path,
+                                                     std::strerror(errno)));
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) return IoError(fmt::format("{}: error: cannot read rule file", path));
+  return LoadFromString(buffer.str(), path, options, diagnostics);
+}
+
+Result<std::shared_ptr<const RuleSet>> RuleSet::LoadFromString(const std::string& text,
+                                                               const std::string& path,
+                                                               const LoadOptions& options,
+                                                               std::vector<Diagnostic>* diagnostics) {
+  const size_t before = diagnostics->size();
+  auto count_errors = [&] {
+    int n = 0;
+    for (size_t i = before; i < diagnostics->size(); ++i) {
+      n += (*diagnostics)[i].severity == Severity::kError;
+    }
+    return n;
+  };
+  RuleFileLimits limits;
+  limits.max_rules = options.max_rules;
+  std::optional<RuleFile> file = ReadRuleFile(path, text, limits, diagnostics);
+  if (!file) {
+    return Status(StatusCode::kRuleError, fmt::format("{}: {} error(s)", path, count_errors()));
+  }
+  CompileOptions copts;
+  copts.data_schema = options.data_schema;
+  copts.parse_limits.max_length = options.max_expression_length;
+  copts.parse_limits.max_depth = options.max_expression_depth;
+  copts.regex_max_mem = options.regex_max_mem;
+  copts.lint = options.lint;
+  auto impl = std::make_unique<Impl>();
+  impl->checked = CompileRuleFile(std::move(*file), copts, diagnostics);
+  if (int n = count_errors(); n > 0) {
+    return Status(StatusCode::kRuleError, fmt::format("{}: {} error(s)", path, n));
+  }
+  for (const auto& r : impl->checked.rules) {
+    impl->rules.push_back({r.name, r.when, r.predict, r.confidence, r.tags, r.enabled, r.pos.line});
+  }
+  return std::shared_ptr<const RuleSet>(std::make_shared<RuleSet>(std::move(impl)));
+}
+
+const std::string& RuleSet::name() const { return impl_->checked.file.name.text; }
+const std::string& RuleSet::version() const { return impl_->checked.file.version; }
+const std::string& RuleSet::sha256() const { return impl_->checked.sha256; }
+const std::string& RuleSet::label_column() const { return impl_->checked.file.label.text; }
+const std::vector<std::string>& RuleSet::class_names() const { return impl_->checked.class_names; }
+const std::vector<std::string>& RuleSet::raw_labels() const { return impl_->checked.raw_labels; }
+int RuleSet::default_class() const { return impl_->checked.default_class; }
+int RuleSet::positive_class() const { return impl_->checked.positive_class; }
+const std::vector<std::string>& RuleSet::missing_values() const { return impl_->checked.file.missing; }
+const Schema& RuleSet::schema() const { return impl_->checked.schema; }
+bool RuleSet::schema_known() const { return impl_->checked.schema_known; }
+const std::vector<RuleInfo>& RuleSet::rules() const { return impl_->rules; }
+
+Prediction RuleSet::Predict(const RawRow& row) const {
+  std::vector<Value> typed;
+  impl_->TypeRow(row, &typed);
+  return impl_->PredictTyped(typed);
+}
+
+std::string RuleSet::Explain(const RawRow& row) const {
+  std::vector<Value> typed;
+  impl_->TypeRow(row, &typed);
+  const CheckedRuleSet& rs = impl_->checked;
+  std::string out;
+  auto class_name = [&](int k) { return k < 0 ? std::string("abstain") : rs.class_names[k]; };
+  for (size_t j = 0; j < rs.rules.size(); ++j) {
+    const CheckedRule& r = rs.rules[j];
+    out += fmt::format("rule {} (line {}) -> {}\n", r.name, r.pos.line, class_name(r.predict));
+    if (!r.enabled) {
+      out += "  disabled\n";
+      continue;
+    }
+    // Children are reported before their parents; collect, then print parents first.
+    std::vector<std::pair<const CheckedExpr*, Value>> seen;
+    TraceFn trace = [&](const CheckedExpr& node, const Value& v) { seen.emplace_back(&node, v); };
+    Value result = Evaluate(r.condition, typed, &trace);
+    std::map<const CheckedExpr*, const Value*> values;
+    for (const auto& [node, v] : seen) values[node] = &v;
+    std::function<void(const CheckedExpr&, int)> print = [&](const CheckedExpr& node, int depth) {
+      if (node.op == Op::kConst) return;  // literals explain nothing
+      std::string text = r.when.substr(node.begin, node.end - node.begin);
+      auto it = values.find(&node);
+      std::string value = it == values.end() ? "(not evaluated)" : ValueToString(*it->second);
+      out += fmt::format("{}{} = {}\n", std::string(static_cast<size_t>(depth) * 2 + 2, ' '), text, value);
+      if (node.op == Op::kColumn) return;
+      for (const auto& a : node.args) print(a, depth + 1);
+    };
+    print(r.condition, 0);
+    out += fmt::format("  => {}\n", result.is_true() ? "fired" : result.is_unknown() ? "unknown (not fired)" : "not fired");
+  }
+  Prediction p = impl_->PredictTyped(typed);
+  out += p.rule >= 0 ? fmt::format("winner: rule {}\n", rs.rules[p.rule].name)
+                     : std::string("winner: none (default)\n");
+  out += fmt::format("prediction: {}", class_name(p.class_index));
+  if (p.confidence) out += fmt::format(" (confidence {})", FormatDouble(*p.confidence));
+  out += "\n";
+  return out;
+}
+
+}  // namespace hunch

@@ -1,0 +1,35 @@
+// Internal to the engine (the facade is hunch/ruleset.h): what a loaded RuleSet holds, and the
+// conversion of raw cells into typed values shared by every evaluator.
+#ifndef HUNCH_ENGINE_RULESET_IMPL_H_
+#define HUNCH_ENGINE_RULESET_IMPL_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hunch/ruleset.h"
+#include "rules/compile.h"
+#include "rules/value.h"
+
+namespace hunch {
+
+struct RuleSet::Impl {
+  CheckedRuleSet checked;
+  std::vector<RuleInfo> rules;
+
+  bool IsMissing(std::string_view cell) const;
+  // The typed value of a raw cell of column `column`: missing, an error value when it does not
+  // parse as the column's type, or the value.
+  Value CellValue(int column, std::optional<std::string_view> cell) const;
+  // All cells of a row, typed.
+  void TypeRow(const RawRow& row, std::vector<Value>* out) const;
+  // First-match over typed values.
+  Prediction PredictTyped(const std::vector<Value>& row) const;
+};
+
+// Parses a cell by content: int, then double, then "true"/"false", else string.
+Value ParseCellByContent(std::string_view cell);
+
+}  // namespace hunch
+
+#endif  // HUNCH_ENGINE_RULESET_IMPL_H_
