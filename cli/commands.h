@@ -15,6 +15,7 @@ enum ExitCode { kOk = 0, kErrors = 1, kUsage = 2, kBelowThreshold = 3 };
 using Runner = std::function<int()>;
 void AddCheck(CLI::App& app, Runner* run);
 void AddExplain(CLI::App& app, Runner* run);
+void AddEval(CLI::App& app, Runner* run);
 
 }  // namespace hunch::cli
 

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   hunch::cli::Runner run;
   hunch::cli::AddCheck(app, &run);
   hunch::cli::AddExplain(app, &run);
+  hunch::cli::AddEval(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,158 @@
+// `hunch eval`: the benchmark report of a rule set on labeled data.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "hunch/eval.h"
+
+namespace hunch::cli {
+namespace {
+
+// Schema inference reads the start of the data and evaluation reads it all, so stdin is first
+// spooled to a temporary file (streamed, so memory stays bounded).
+Result<std::string> SpoolStdin() {
+  std::string path = (std::filesystem::temp_directory_path() / fmt::format("hunch-stdin-{}", getpid())).string();
+  std::ofstream out(path, std::ios::binary);
+  if (!out) return IoError(fmt::format("{}: error: cannot create a temporary file for stdin", path));
+  out << std::cin.rdbuf();
+  if (!out.good() && std::cin.peek() != EOF) return IoError("<stdin>: error: cannot copy stdin");
+  return path;
+}
+
+struct Threshold {
+  std::string metric;
+  double value = 0;
+};
+
+}  // namespace
+
+void AddEval(CLI::App& app, Runner* run) {
+  struct Args {
+    std::string rules, data, format = "text", output, input_format = "auto";
+    EvalOptions options;
+    std::vector<std::string> fail_under;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* sub = app.add_subcommand("eval", "Evaluate rules on labeled data: the benchmark report");
+  sub->add_option("RULES", args->rules, "Rule file (YAML)")->required();
+  sub->add_option("DATA", args->data, "Labeled data: CSV or JSONL, optionally .gz; '-' for stdin")->required();
+  sub->add_option("--format", args->format, "text, json or markdown")->check(CLI::IsMember({"text", "json", "markdown"}));
+  sub->add_option("-o,--output", args->output, "Write the report to this file instead of stdout");
+  sub->add_option("--input-format", args->input_format, "csv, jsonl or auto (by extension)")
+      ->check(CLI::IsMember({"csv", "jsonl", "auto"}));
+  sub->add_option("--bootstrap", args->options.bootstrap, "Bootstrap resamples for 95% intervals (0: off)")
+      ->check(CLI::Range(0, 1000000));
+  sub->add_option("--seed", args->options.seed, "Seed of the bootstrap");
+  sub->add_option("--slice-by", args->options.slice_by, "Report metrics per value of this column (repeatable)");
+  sub->add_flag("--skip-bad-rows", args->options.skip_bad_rows, "Count and skip malformed rows instead of stopping");
+  sub->add_option("--fail-under", args->fail_under, "METRIC=VALUE: exit 3 when the metric is below (repeatable)");
+  sub->footer(fmt::format(
+      "Metrics for --fail-under: {}.\n"
+      "Exit status: 0 ok, 1 rule-file errors, 2 usage, I/O or data errors, 3 a --fail-under threshold missed.\n"
+      "Examples:\n"
+      "  hunch eval examples/titanic/rules.yaml ../shared/data/titanic.csv\n"
+      "  hunch eval rules.yaml data.jsonl.gz --format json -o report.json --slice-by country\n"
+      "  hunch eval rules.yaml data.csv --fail-under accuracy=0.8 --bootstrap 0",
+      fmt::join(ReportMetricNames(), ", ")));
+  sub->callback([run, args] {
+    *run = [args]() -> int {
+      std::vector<Threshold> thresholds;
+      for (const auto& spec : args->fail_under) {
+        auto eq = spec.find('=');
+        Threshold t;
+        if (eq != std::string::npos) {
+          t.metric = spec.substr(0, eq);
+          char* end = nullptr;
+          t.value = std::strtod(spec.c_str() + eq + 1, &end);
+          if (end == spec.c_str() + eq + 1 || *end != '\0') eq = std::string::npos;
+        }
+        auto names = ReportMetricNames();
+        if (eq == std::string::npos || std::find(names.begin(), names.end(), t.metric) == names.end()) {
+          std::cerr << fmt::format("hunch eval: error: --fail-under '{}': expected METRIC=VALUE with METRIC one of {}\n",
+                                   spec, fmt::join(names, ", "));
+          return kUsage;
+        }
+        thresholds.push_back(t);
+      }
+      std::string data = args->data;
+      std::string spooled;
+      if (data == "-") {
+        auto path = SpoolStdin();
+        if (!path.ok()) {
+          std::cerr << path.status().message() << "\n";
+          return kUsage;
+        }
+        spooled = data = *path;
+      }
+      struct Cleanup {
+        std::string path;
+        ~Cleanup() { if (!path.empty()) std::remove(path.c_str()); }
+      } cleanup{spooled};
+      args->options.data.format = args->input_format;
+      std::vector<Diagnostic> diags;
+      auto rs = LoadRuleSetForData(args->rules, data, args->options.data, LoadOptions{.lint = false}, &diags);
+      if (!rs.ok()) {
+        std::cerr << FormatDiagnostics(diags, isatty(STDERR_FILENO) != 0);
+        std::cerr << rs.status().message() << "\n";
+        return rs.status().code() == StatusCode::kRuleError ? kErrors : kUsage;
+      }
+      const bool tty = isatty(STDERR_FILENO) != 0;
+      const auto started = std::chrono::steady_clock::now();
+      bool printed_progress = false;
+      if (tty) {
+        args->options.progress = [&](int64_t rows, uint64_t bytes) {
+          double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+          if (s < 2.0) return;
+          std::cerr << fmt::format("\r{} rows, {:.0f} MB, {:.0f} MB/s   ", rows, bytes / 1e6, bytes / 1e6 / s);
+          printed_progress = true;
+        };
+      }
+      auto report = EvaluateFile(**rs, data, args->options);
+      if (printed_progress) std::cerr << "\n";
+      if (!report.ok()) {
+        std::string message = report.status().message();
+        if (!spooled.empty()) {
+          for (size_t p; (p = message.find(spooled)) != std::string::npos;) message.replace(p, spooled.size(), "<stdin>");
+        }
+        std::cerr << message << "\n";
+        return kUsage;
+      }
+      if (!spooled.empty()) report->data_path = "<stdin>";
+      std::string text = args->format == "json"       ? ReportToJson(*report)
+                         : args->format == "markdown" ? ReportToMarkdown(*report)
+                                                      : ReportToText(*report, args->output.empty() && isatty(STDOUT_FILENO));
+      if (args->output.empty()) {
+        std::cout << text;
+      } else {
+        std::ofstream out(args->output, std::ios::binary);
+        out << text;
+        if (!out) {
+          std::cerr << fmt::format("{}: error: cannot write the report\n", args->output);
+          return kUsage;
+        }
+      }
+      int status = kOk;
+      for (const auto& t : thresholds) {
+        auto v = ReportMetric(*report, t.metric);
+        if (!v) {
+          std::cerr << fmt::format("hunch eval: error: metric '{}' needs a binary rule set with 'positive'\n", t.metric);
+          return kUsage;
+        }
+        if (*v < t.value) {
+          std::cerr << fmt::format("fail: {} = {:.4f} is below {}\n", t.metric, *v, t.value);
+          status = kBelowThreshold;
+        }
+      }
+      return status;
+    };
+  });
+}
+
+}  // namespace hunch::cli

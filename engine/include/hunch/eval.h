@@ -1,0 +1,34 @@
+// Evaluate a rule set against labeled data: streams the data once and builds a Report.
+#ifndef HUNCH_EVAL_H_
+#define HUNCH_EVAL_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "hunch/data.h"
+#include "hunch/report.h"
+#include "hunch/ruleset.h"
+#include "hunch/status.h"
+
+namespace hunch {
+
+struct EvalOptions {
+  DataOptions data;
+  int bootstrap = 1000;                  // resamples for confidence intervals; 0 turns them off
+  uint64_t seed = 42;
+  std::vector<std::string> slice_by;     // columns whose values define slices
+  bool skip_bad_rows = false;            // count malformed records instead of stopping
+  size_t max_slice_values = 1000;        // distinct values per slice column; the rest are "(other)"
+  // Called now and then with (rows read, bytes read), for progress display.
+  std::function<void(int64_t, uint64_t)> progress;
+};
+
+// Evaluates `rules` (loaded against this data, see LoadRuleSetForData) on the data at `path`.
+// A malformed record stops the run with "PATH:LINE: error: ..." unless skip_bad_rows.
+Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path, const EvalOptions& options);
+
+}  // namespace hunch
+
+#endif  // HUNCH_EVAL_H_

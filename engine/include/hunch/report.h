@@ -1,0 +1,100 @@
+// Report: what `hunch eval` measures, as plain data, and its renderings (JSON, text, Markdown).
+// Definitions follow scikit-learn (zero_division=0) and Snorkel's LFAnalysis; docs/report.md
+// gives every formula.
+#ifndef HUNCH_REPORT_H_
+#define HUNCH_REPORT_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hunch {
+
+struct ClassFigures {
+  double precision = 0, recall = 0, f1 = 0;
+  int64_t support = 0;
+};
+
+struct MetricFigures {
+  int64_t rows = 0;
+  double accuracy = 0, balanced_accuracy = 0, kappa = 0, coverage = 0;
+  ClassFigures macro, weighted;
+  std::vector<ClassFigures> per_class;  // in class order
+};
+
+struct RuleFigures {
+  std::string name;
+  std::string predict;        // class name or "abstain"
+  bool enabled = true;
+  int64_t fires = 0;          // rows where the condition is true
+  int64_t wins = 0;           // rows it decided (first to fire)
+  int64_t correct = 0, incorrect = 0;  // of its fires, by its own prediction
+  int64_t errors = 0;         // rows where the condition hit a runtime error
+  double coverage = 0;        // fires / rows
+  double precision = 0;       // correct / fires (Snorkel's empirical accuracy)
+  double overlaps = 0;        // share of rows where it and another rule fire
+  double conflicts = 0;       // share of rows where it fires and another rule predicts otherwise
+  bool shadowed = false;      // fires but never wins
+};
+
+struct Interval {
+  double low = 0, high = 0;
+};
+
+struct SliceFigures {
+  std::string key;            // "COLUMN=VALUE" or "SLICE=VALUE"
+  int64_t rows = 0;
+  double accuracy = 0, macro_f1 = 0, coverage = 0;
+};
+
+struct Report {
+  // The rule set.
+  std::string ruleset_name, ruleset_version, ruleset_sha256;
+  std::vector<std::string> classes;
+  int positive_class = -1;
+  bool can_abstain = false;   // default: abstain
+  // The data.
+  std::string data_path;
+  int64_t rows = 0;           // records read
+  int64_t labeled_rows = 0;   // rows in the metrics
+  int64_t missing_label = 0;  // excluded: the label cell is missing
+  int64_t unknown_label = 0;  // excluded: the label is not one of `classes`
+  std::map<std::string, int64_t> unknown_label_values;  // the most frequent few
+  int64_t bad_rows = 0;       // malformed records skipped (--skip-bad-rows)
+  std::map<std::string, int64_t> bad_cells;  // column -> cells that did not parse as its type
+  // The figures.
+  MetricFigures metrics;                 // end to end (abstain counts as wrong)
+  std::optional<MetricFigures> covered;  // on covered rows, when the rules can abstain
+  std::vector<std::vector<int64_t>> confusion;  // actual x predicted (+ abstain column if can_abstain)
+  std::string majority_class;
+  MetricFigures majority, stratified;    // naive baselines
+  int bootstrap_resamples = 0;
+  uint64_t bootstrap_seed = 0;
+  bool small_sample = false;
+  Interval accuracy_ci, macro_f1_ci;
+  std::vector<Interval> precision_ci, recall_ci;  // per class
+  std::vector<RuleFigures> rules;
+  int64_t default_rows = 0, default_correct = 0;  // rows where no rule fired
+  std::vector<SliceFigures> slices;
+  double seconds = 0;
+};
+
+// The report as JSON (the schema in docs/report.md).
+std::string ReportToJson(const Report& r);
+// An aligned plain-text report for a terminal; `color` adds ANSI emphasis.
+std::string ReportToText(const Report& r, bool color = false);
+// The report as Markdown tables.
+std::string ReportToMarkdown(const Report& r);
+
+// A headline figure by name, for --fail-under: accuracy, balanced_accuracy, kappa, coverage,
+// macro_precision, macro_recall, macro_f1, weighted_f1, and for a binary rule set with a positive
+// class precision, recall, f1. Returns nullopt for an unknown name.
+std::optional<double> ReportMetric(const Report& r, const std::string& name);
+// The names ReportMetric accepts.
+std::vector<std::string> ReportMetricNames();
+
+}  // namespace hunch
+
+#endif  // HUNCH_REPORT_H_

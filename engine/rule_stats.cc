@@ -1,0 +1,47 @@
+// Per-rule statistics (Snorkel LFAnalysis semantics), accumulated one row at a time.
+#include "engine/rule_stats.h"
+
+namespace hunch {
+
+void RuleStats::AddRow(std::span<const int> fired, std::span<const int> votes,
+                       std::span<const int> errored, int actual) {
+  ++rows_;
+  if (fired.empty()) ++default_rows_;
+  int voters = 0, first_vote = -1;
+  bool conflict = false;
+  for (int v : votes) {
+    if (v < 0) continue;
+    if (voters++ == 0) first_vote = v;
+    else if (v != first_vote) conflict = true;
+  }
+  for (size_t i = 0; i < fired.size(); ++i) {
+    RuleCounts& c = counts_[fired[i]];
+    ++c.fires;
+    if (i == 0) ++c.wins;
+    if (votes[i] < 0) continue;
+    if (votes[i] == actual) ++c.correct;
+    else ++c.incorrect;
+    // Snorkel: an overlap is a row with two or more votes; a conflict, two different votes.
+    if (voters > 1) ++c.overlaps;
+    if (conflict) ++c.conflicts;
+  }
+  for (int j : errored) ++counts_[j].errors;
+}
+
+void RuleStats::Merge(const RuleStats& other) {
+  rows_ += other.rows_;
+  default_rows_ += other.default_rows_;
+  for (size_t j = 0; j < counts_.size(); ++j) {
+    RuleCounts& a = counts_[j];
+    const RuleCounts& b = other.counts_[j];
+    a.fires += b.fires;
+    a.wins += b.wins;
+    a.correct += b.correct;
+    a.incorrect += b.incorrect;
+    a.overlaps += b.overlaps;
+    a.conflicts += b.conflicts;
+    a.errors += b.errors;
+  }
+}
+
+}  // namespace hunch
