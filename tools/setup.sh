@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs hunch's build and test dependencies (Debian 12 packages only) and builds it in ./build.
+# Run as root on a fresh machine. Re-running is cheap: apt-get skips what is installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+packages=(
+  build-essential cmake pkg-config            # toolchain
+  libyaml-cpp-dev libre2-dev libfmt-dev       # rule files, regexes, formatting
+  libcli11-dev nlohmann-json3-dev             # command line, JSON
+  zlib1g-dev libssl-dev                       # gzip input, SHA-256
+  catch2                                      # unit tests
+  python3 python3-numpy python3-sklearn       # the independent oracle in the tests
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)"
