@@ -1,5 +1,10 @@
 // The RuleSet facade: loading (read, compile, check) and row-at-a-time prediction and explanation.
+#include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <tuple>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -139,6 +144,11 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::LoadFromString(const std::string
   copts.lint = options.lint;
   auto impl = std::make_unique<Impl>();
   impl->checked = CompileRuleFile(std::move(*file), copts, diagnostics);
+  // Reported in file order, as a compiler would, whichever stage found them.
+  std::stable_sort(diagnostics->begin() + static_cast<std::ptrdiff_t>(before), diagnostics->end(),
+                   [](const Diagnostic& a, const Diagnostic& b) {
+                     return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+                   });
   if (int n = count_errors(); n > 0) {
     return Status(StatusCode::kRuleError, fmt::format("{}: {} error(s)", path, n));
   }
@@ -187,7 +197,12 @@ std::string RuleSet::Explain(const RawRow& row) const {
     std::map<const CheckedExpr*, const Value*> values;
     for (const auto& [node, v] : seen) values[node] = &v;
     std::function<void(const CheckedExpr&, int)> print = [&](const CheckedExpr& node, int depth) {
-      if (node.op == Op::kConst) return;  // literals explain nothing
+      // Literals, and lists of literals, explain nothing.
+      if (node.op == Op::kConst) return;
+      if (node.op == Op::kList &&
+          std::all_of(node.args.begin(), node.args.end(), [](const CheckedExpr& a) { return a.op == Op::kConst; })) {
+        return;
+      }
       std::string text = r.when.substr(node.begin, node.end - node.begin);
       auto it = values.find(&node);
       std::string value = it == values.end() ? "(not evaluated)" : ValueToString(*it->second);
