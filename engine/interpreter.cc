@@ -371,19 +371,19 @@ int CompareNumbers(const Value& a, const Value& b) {
     if (std::isnan(x) || std::isnan(y)) return 2;
     return (x > y) - (x < y);
   }
-  // int vs double, exactly: no rounding of large ints through double.
+  // int vs double as CEL compares them (its conformance suite and implementations): a double
+  // beyond the int64 range orders by range; otherwise the int converts to double, rounding as it
+  // must, so 9223372036854775807 equals 9223372036854775808.0.
   bool swapped = KindOf(a) == kDoubleK;
   int64_t i = std::get<int64_t>(swapped ? b.v : a.v);
   double d = std::get<double>(swapped ? a.v : b.v);
   int c;
   if (std::isnan(d)) return 2;
-  if (d >= 9223372036854775808.0) c = -1;
+  if (d > 9223372036854775808.0) c = -1;
   else if (d < -9223372036854775808.0) c = 1;
   else {
-    double t = std::trunc(d);
-    int64_t ti = static_cast<int64_t>(t);
-    if (i != ti) c = i < ti ? -1 : 1;
-    else c = (d > t) ? -1 : (d < t ? 1 : 0);
+    double x = static_cast<double>(i);
+    c = (x > d) - (x < d);
   }
   return swapped ? -c : c;
 }

@@ -19,7 +19,8 @@ using TraceFn = std::function<void(const CheckedExpr& node, const Value& value)>
 // missing cells and runtime errors come back as Unknown values.
 Value Evaluate(const CheckedExpr& e, std::span<const Value> row, const TraceFn* trace = nullptr);
 
-// Exact comparison of two numbers of any mix of int and double: -1, 0, 1, or 2 if unordered (NaN).
+// Compares two numbers of any mix of int and double as CEL does (an int meets a double in double
+// precision, a double outside the int64 range orders by range): -1, 0, 1, or 2 if unordered (NaN).
 int CompareNumbers(const Value& a, const Value& b);
 
 }  // namespace hunch
