@@ -23,6 +23,10 @@ class CsvReader final : public TableReader {
  public:
   CsvReader(std::unique_ptr<InputStream> input, const ReaderOptions& options)
       : in_(std::move(input)), options_(options) {}
+  // For a chunk of a larger input that starts at a record boundary on line `first_line`.
+  CsvReader(std::unique_ptr<InputStream> input, const ReaderOptions& options,
+            std::vector<std::string> header, int64_t first_line)
+      : in_(std::move(input)), options_(options), header_(std::move(header)), line_(first_line) {}
 
   Status ReadHeader();
   const std::vector<std::string>& header() const override { return header_; }
@@ -272,6 +276,14 @@ Result<std::unique_ptr<TableReader>> OpenCsvReader(std::unique_ptr<InputStream> 
   auto reader = std::make_unique<CsvReader>(std::move(input), options);
   if (Status s = reader->ReadHeader(); !s.ok()) return s;
   return std::unique_ptr<TableReader>(std::move(reader));
+}
+
+Result<std::unique_ptr<TableReader>> OpenCsvChunkReader(std::unique_ptr<InputStream> chunk,
+                                                        std::vector<std::string> header,
+                                                        int64_t first_line,
+                                                        const ReaderOptions& options) {
+  return std::unique_ptr<TableReader>(
+      std::make_unique<CsvReader>(std::move(chunk), options, std::move(header), first_line));
 }
 
 }  // namespace hunch

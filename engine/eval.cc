@@ -3,10 +3,18 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
+#include "engine/csv_chunker.h"
+#include "engine/input_stream.h"
 #include "engine/interpreter.h"
 #include "engine/metrics.h"
 #include "engine/rule_stats.h"
@@ -45,32 +53,37 @@ class SliceTable {
       : name_(std::move(name)), k_(num_classes), max_values_(max_values) {}
 
   void Add(std::string_view value, int actual, int predicted) {
-    auto it = index_.find(std::string(value));
-    size_t i;
-    if (it != index_.end()) {
-      i = it->second;
-    } else if (index_.size() < max_values_) {
-      i = groups_.size();
-      index_.emplace(std::string(value), i);
-      groups_.push_back({name_ + "=" + std::string(value), metrics::Confusion(k_)});
-    } else {
-      if (other_ < 0) {
-        other_ = static_cast<int>(groups_.size());
-        groups_.push_back({name_ + "=(other)", metrics::Confusion(k_)});
-      }
-      i = static_cast<size_t>(other_);
-    }
-    ++groups_[i].confusion.at(actual, predicted);
+    ++Group(value).at(actual, predicted);
   }
-  const std::vector<SliceGroup>& groups() const { return groups_; }
+  // Folds `other` in after this table's rows: groups keep their order of first appearance.
+  void Merge(const SliceTable& other) {
+    for (const auto& g : other.groups_) Group(g.value).Add(g.confusion);
+  }
+  std::vector<SliceGroup> Groups() const {
+    std::vector<SliceGroup> out;
+    for (const auto& g : groups_) out.push_back({name_ + "=" + g.value, g.confusion});
+    return out;
+  }
 
  private:
+  struct Entry {
+    std::string value;
+    metrics::Confusion confusion;
+  };
+  metrics::Confusion& Group(std::string_view value) {
+    auto it = index_.find(std::string(value));
+    if (it != index_.end()) return groups_[it->second].confusion;
+    std::string key = index_.size() < max_values_ ? std::string(value) : std::string("(other)");
+    auto [pos, inserted] = index_.emplace(key, groups_.size());
+    if (inserted) groups_.push_back({key, metrics::Confusion(k_)});
+    return groups_[pos->second].confusion;
+  }
+
   std::string name_;
   int k_;
   size_t max_values_;
   std::unordered_map<std::string, size_t> index_;
-  std::vector<SliceGroup> groups_;
-  int other_ = -1;
+  std::vector<Entry> groups_;
 };
 
 std::string SliceValueText(const Value& v) {
@@ -79,151 +92,153 @@ std::string SliceValueText(const Value& v) {
   return ValueToString(v);
 }
 
-}  // namespace
+bool IsJsonlPath(std::string_view path) {
+  if (path.size() > 3 && path.substr(path.size() - 3) == ".gz") path.remove_suffix(3);
+  for (std::string_view ext : {".jsonl", ".ndjson", ".json"}) {
+    if (path.size() >= ext.size() && path.substr(path.size() - ext.size()) == ext) return true;
+  }
+  return false;
+}
 
-Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path, const EvalOptions& options) {
-  const auto started = std::chrono::steady_clock::now();
-  const RuleSet::Impl& impl = rules.impl();
-  const CheckedRuleSet& rs = impl.checked;
-  auto format = ParseInputFormat(options.data.format);
-  if (!format.ok()) return format.status();
-  ReaderOptions ro;
-  ro.format = *format;
-  auto opened = OpenTable(path, ro);
-  if (!opened.ok()) return opened.status();
-  TableReader& reader = **opened;
-  const auto& header = reader.header();
-  const std::string display_path = path == "-" ? "<stdin>" : path;
-
-  auto header_index = [&](const std::string& name) {
-    auto it = std::find(header.begin(), header.end(), name);
-    return it == header.end() ? -1 : static_cast<int>(it - header.begin());
-  };
-  auto unknown_column = [&](std::string_view what, const std::string& name) {
-    std::string hint = ClosestMatch(name, header);
-    return InvalidArgument(fmt::format("{}: error: {} column '{}' is not in the data{}", display_path,
-                                       what, name, hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
-  };
-  const int label_h = header_index(rs.file.label.text);
-  if (label_h < 0) return unknown_column("label", rs.file.label.text);
-  std::vector<int> column_h(rs.schema.columns.size());
-  for (size_t c = 0; c < column_h.size(); ++c) column_h[c] = header_index(rs.schema.columns[c].name);
+// What every worker needs to evaluate records; immutable once built.
+struct EvalPlan {
+  const RuleSet::Impl* impl = nullptr;
+  const CheckedRuleSet* rs = nullptr;
+  const EvalOptions* options = nullptr;
+  int k = 0;
+  int label_h = -1;
+  std::vector<int> column_h;  // header index of each schema column, -1 if absent
   std::vector<int> slice_h;
-  for (const auto& name : options.slice_by) {
-    int h = header_index(name);
-    if (h < 0) return unknown_column("slice", name);
-    slice_h.push_back(h);
-  }
-
-  const int k = static_cast<int>(rs.class_names.size());
   std::unordered_map<std::string, int> class_of_raw;
-  for (int i = 0; i < k; ++i) class_of_raw.emplace(rs.raw_labels[i], i);
-  bool can_abstain = rs.default_class < 0;
   std::vector<int> enabled;
-  for (size_t j = 0; j < rs.rules.size(); ++j) {
-    if (rs.rules[j].enabled) enabled.push_back(static_cast<int>(j));
-    if (rs.rules[j].enabled && rs.rules[j].predict < 0) can_abstain = true;
+  bool can_abstain = false;
+};
+
+// The counts of a run over some records; merged in input order.
+class Accumulator {
+ public:
+  explicit Accumulator(const EvalPlan& plan)
+      : plan_(plan), confusion_(plan.k), stats_(plan.rs->rules.size()),
+        bad_cells_(plan.rs->schema.columns.size(), 0), row_(plan.rs->schema.columns.size()) {
+    for (const auto& name : plan.options->slice_by) slices_.emplace_back(name, plan.k, plan.options->max_slice_values);
+    for (const auto& sl : plan.rs->slices) slices_.emplace_back(sl.name, plan.k, plan.options->max_slice_values);
   }
 
-  Report report;
-  report.data_path = display_path;
-  metrics::Confusion confusion(k);
-  RuleStats stats(rs.rules.size());
-  std::vector<SliceTable> slice_tables;
-  for (const auto& name : options.slice_by) slice_tables.emplace_back(name, k, options.max_slice_values);
-  for (const auto& s : rs.slices) slice_tables.emplace_back(s.name, k, options.max_slice_values);
-  std::map<std::string, int64_t> unknown_labels;
-  std::vector<int64_t> bad_cells(rs.schema.columns.size(), 0);
-
-  RawRecord rec;
-  std::vector<Value> row(rs.schema.columns.size());
-  std::vector<int> fired, votes, errored;
-  fired.reserve(rs.rules.size());
-  while (true) {
-    auto more = reader.Next(&rec);
-    if (!more.ok()) {
-      if (!options.skip_bad_rows || !reader.Recover()) return more.status();
-      ++report.bad_rows;
-      continue;
+  void Add(const RawRecord& rec) {
+    const EvalPlan& p = plan_;
+    const RuleSet::Impl& impl = *p.impl;
+    const CheckedRuleSet& rs = *p.rs;
+    ++rows_;
+    if (!rec.present[p.label_h] || impl.IsMissing(rec.cells[p.label_h])) {
+      ++missing_label_;
+      return;
     }
-    if (!*more) break;
-    ++report.rows;
-    if (options.progress && (report.rows & 0xFFFF) == 0) options.progress(report.rows, reader.bytes_read());
-
-    const bool label_present = rec.present[label_h] && !impl.IsMissing(rec.cells[label_h]);
-    if (!label_present) {
-      ++report.missing_label;
-      continue;
-    }
-    auto cls = class_of_raw.find(std::string(rec.cells[label_h]));
-    if (cls == class_of_raw.end()) {
-      ++report.unknown_label;
-      auto& n = unknown_labels[std::string(rec.cells[label_h])];
-      if (n > 0 || unknown_labels.size() <= kMaxUnknownLabelValues) ++n;
-      else unknown_labels.erase(std::string(rec.cells[label_h]));
-      continue;
+    auto cls = p.class_of_raw.find(std::string(rec.cells[p.label_h]));
+    if (cls == p.class_of_raw.end()) {
+      ++unknown_label_;
+      std::string value(rec.cells[p.label_h]);
+      if (unknown_labels_.count(value) > 0 || unknown_labels_.size() < kMaxUnknownLabelValues) ++unknown_labels_[value];
+      return;
     }
     const int actual = cls->second;
-
-    for (size_t c = 0; c < row.size(); ++c) {
-      const int h = column_h[c];
-      row[c] = h >= 0 && rec.present[h] ? impl.CellValue(static_cast<int>(c), rec.cells[h]) : Value::Missing();
-      if (row[c].is_error()) ++bad_cells[c];
+    for (size_t c = 0; c < row_.size(); ++c) {
+      const int h = p.column_h[c];
+      row_[c] = h >= 0 && rec.present[h] ? impl.CellValue(static_cast<int>(c), rec.cells[h]) : Value::Missing();
+      if (row_[c].is_error()) ++bad_cells_[c];
     }
-    fired.clear();
-    votes.clear();
-    errored.clear();
-    for (int j : enabled) {
-      Value v = Evaluate(rs.rules[j].condition, row);
+    fired_.clear();
+    votes_.clear();
+    errored_.clear();
+    for (int j : p.enabled) {
+      Value v = Evaluate(rs.rules[j].condition, row_);
       if (v.is_true()) {
-        fired.push_back(j);
-        votes.push_back(rs.rules[j].predict);
+        fired_.push_back(j);
+        votes_.push_back(rs.rules[j].predict);
       } else if (v.is_error()) {
-        errored.push_back(j);
+        errored_.push_back(j);
       }
     }
-    const int predicted = fired.empty() ? rs.default_class : rs.rules[fired[0]].predict;
-    const int column = predicted < 0 ? k : predicted;
-    ++confusion.at(actual, column);
-    if (fired.empty() && predicted == actual) ++report.default_correct;
-    stats.AddRow(fired, votes, errored, actual);
+    const int predicted = fired_.empty() ? rs.default_class : rs.rules[fired_[0]].predict;
+    const int column = predicted < 0 ? p.k : predicted;
+    ++confusion_.at(actual, column);
+    if (fired_.empty() && predicted == actual) ++default_correct_;
+    stats_.AddRow(fired_, votes_, errored_, actual);
     size_t t = 0;
-    for (int h : slice_h) {
-      bool missing = !rec.present[h] || impl.IsMissing(rec.cells[h]);
-      slice_tables[t++].Add(missing ? std::string_view("(missing)") : rec.cells[h], actual, column);
+    for (int h : p.slice_h) {
+      const bool missing = !rec.present[h] || impl.IsMissing(rec.cells[h]);
+      slices_[t++].Add(missing ? std::string_view("(missing)") : rec.cells[h], actual, column);
     }
-    for (const auto& s : rs.slices) slice_tables[t++].Add(SliceValueText(Evaluate(s.expr, row)), actual, column);
+    for (const auto& sl : rs.slices) slices_[t++].Add(SliceValueText(Evaluate(sl.expr, row_)), actual, column);
   }
-  if (options.progress) options.progress(report.rows, reader.bytes_read());
 
-  // The rule set.
+  void AddBadRow() { ++bad_rows_; }
+
+  void Merge(const Accumulator& o) {
+    rows_ += o.rows_;
+    missing_label_ += o.missing_label_;
+    unknown_label_ += o.unknown_label_;
+    for (const auto& [v, n] : o.unknown_labels_) {
+      if (unknown_labels_.count(v) > 0 || unknown_labels_.size() < kMaxUnknownLabelValues) unknown_labels_[v] += n;
+    }
+    bad_rows_ += o.bad_rows_;
+    for (size_t c = 0; c < bad_cells_.size(); ++c) bad_cells_[c] += o.bad_cells_[c];
+    confusion_.Add(o.confusion_);
+    stats_.Merge(o.stats_);
+    default_correct_ += o.default_correct_;
+    for (size_t t = 0; t < slices_.size(); ++t) slices_[t].Merge(o.slices_[t]);
+  }
+
+  Report Finish(const std::string& display_path) const;
+
+ private:
+  const EvalPlan& plan_;
+  int64_t rows_ = 0, missing_label_ = 0, unknown_label_ = 0, bad_rows_ = 0, default_correct_ = 0;
+  std::map<std::string, int64_t> unknown_labels_;
+  metrics::Confusion confusion_;
+  RuleStats stats_;
+  std::vector<SliceTable> slices_;
+  std::vector<int64_t> bad_cells_;
+  // Scratch reused across rows.
+  std::vector<Value> row_;
+  std::vector<int> fired_, votes_, errored_;
+};
+
+Report Accumulator::Finish(const std::string& display_path) const {
+  const CheckedRuleSet& rs = *plan_.rs;
+  const EvalOptions& options = *plan_.options;
+  const int k = plan_.k;
+  Report report;
+  report.data_path = display_path;
+  report.rows = rows_;
+  report.missing_label = missing_label_;
+  report.unknown_label = unknown_label_;
+  report.unknown_label_values = unknown_labels_;
+  report.bad_rows = bad_rows_;
+  report.default_correct = default_correct_;
   report.ruleset_name = rs.file.name.text;
   report.ruleset_version = rs.file.version;
   report.ruleset_sha256 = rs.sha256;
   report.classes = rs.class_names;
   report.positive_class = rs.positive_class;
-  report.can_abstain = can_abstain;
-  // The data.
-  report.labeled_rows = confusion.total();
-  report.unknown_label_values = unknown_labels;
-  for (size_t c = 0; c < bad_cells.size(); ++c) {
-    if (bad_cells[c] > 0) report.bad_cells[rs.schema.columns[c].name] = bad_cells[c];
+  report.can_abstain = plan_.can_abstain;
+  report.labeled_rows = confusion_.total();
+  for (size_t c = 0; c < bad_cells_.size(); ++c) {
+    if (bad_cells_[c] > 0) report.bad_cells[rs.schema.columns[c].name] = bad_cells_[c];
   }
-  // The figures.
-  report.metrics = ToFigures(metrics::Compute(confusion));
-  if (can_abstain) report.covered = ToFigures(metrics::ComputeCovered(confusion));
+  report.metrics = ToFigures(metrics::Compute(confusion_));
+  if (plan_.can_abstain) report.covered = ToFigures(metrics::ComputeCovered(confusion_));
   for (int a = 0; a < k; ++a) {
     std::vector<int64_t> line;
-    for (int p = 0; p < k + (can_abstain ? 1 : 0); ++p) line.push_back(confusion.at(a, p));
+    for (int p = 0; p < k + (plan_.can_abstain ? 1 : 0); ++p) line.push_back(confusion_.at(a, p));
     report.confusion.push_back(std::move(line));
   }
-  metrics::Baseline baseline = metrics::ComputeBaselines(confusion);
+  metrics::Baseline baseline = metrics::ComputeBaselines(confusion_);
   report.majority_class = k > 0 ? rs.class_names[baseline.majority_class] : "";
   report.majority = ToFigures(baseline.majority);
   report.stratified = ToFigures(baseline.stratified);
   report.bootstrap_seed = options.seed;
   if (options.bootstrap > 0 && report.labeled_rows > 0) {
-    metrics::Intervals iv = metrics::Bootstrap(confusion, options.bootstrap, options.seed);
+    metrics::Intervals iv = metrics::Bootstrap(confusion_, options.bootstrap, options.seed);
     report.bootstrap_resamples = iv.resamples;
     report.small_sample = iv.small_sample;
     report.accuracy_ci = {iv.accuracy.low, iv.accuracy.high};
@@ -231,9 +246,9 @@ Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path, const
     for (const auto& i : iv.precision) report.precision_ci.push_back({i.low, i.high});
     for (const auto& i : iv.recall) report.recall_ci.push_back({i.low, i.high});
   }
-  const double n = static_cast<double>(std::max<int64_t>(1, stats.rows()));
+  const double n = static_cast<double>(std::max<int64_t>(1, stats_.rows()));
   for (size_t j = 0; j < rs.rules.size(); ++j) {
-    const RuleCounts& c = stats.counts()[j];
+    const RuleCounts& c = stats_.counts()[j];
     RuleFigures f;
     f.name = rs.rules[j].name;
     f.predict = rs.rules[j].predict < 0 ? "abstain" : rs.class_names[rs.rules[j].predict];
@@ -243,20 +258,203 @@ Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path, const
     f.correct = c.correct;
     f.incorrect = c.incorrect;
     f.errors = c.errors;
-    f.coverage = stats.rows() > 0 ? static_cast<double>(c.fires) / n : 0;
-    f.precision = c.correct + c.incorrect > 0 ? static_cast<double>(c.correct) / static_cast<double>(c.correct + c.incorrect) : 0;
-    f.overlaps = stats.rows() > 0 ? static_cast<double>(c.overlaps) / n : 0;
-    f.conflicts = stats.rows() > 0 ? static_cast<double>(c.conflicts) / n : 0;
+    f.coverage = static_cast<double>(c.fires) / n;
+    f.precision = c.correct + c.incorrect > 0
+                      ? static_cast<double>(c.correct) / static_cast<double>(c.correct + c.incorrect)
+                      : 0;
+    f.overlaps = static_cast<double>(c.overlaps) / n;
+    f.conflicts = static_cast<double>(c.conflicts) / n;
     f.shadowed = c.fires > 0 && c.wins == 0;
     report.rules.push_back(std::move(f));
   }
-  report.default_rows = stats.default_rows();
-  for (const auto& table : slice_tables) {
-    for (const auto& g : table.groups()) {
-      metrics::Scores s = metrics::Compute(g.confusion);
-      report.slices.push_back({g.key, s.rows, s.accuracy, s.macro.f1, s.coverage});
+  report.default_rows = stats_.default_rows();
+  for (const auto& table : slices_) {
+    for (const auto& g : table.Groups()) {
+      metrics::Scores sc = metrics::Compute(g.confusion);
+      report.slices.push_back({g.key, sc.rows, sc.accuracy, sc.macro.f1, sc.coverage});
     }
   }
+  return report;
+}
+
+Result<EvalPlan> MakePlan(const RuleSet& rules, const std::vector<std::string>& header,
+                          const std::string& display_path, const EvalOptions& options) {
+  EvalPlan p;
+  p.impl = &rules.impl();
+  p.rs = &p.impl->checked;
+  p.options = &options;
+  const CheckedRuleSet& rs = *p.rs;
+  auto header_index = [&](const std::string& name) {
+    auto it = std::find(header.begin(), header.end(), name);
+    return it == header.end() ? -1 : static_cast<int>(it - header.begin());
+  };
+  auto unknown_column = [&](std::string_view what, const std::string& name) {
+    std::string hint = ClosestMatch(name, header);
+    return InvalidArgument(fmt::format("{}: error: {} column '{}' is not in the data{}", display_path, what,
+                                       name, hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+  };
+  p.label_h = header_index(rs.file.label.text);
+  if (p.label_h < 0) return unknown_column("label", rs.file.label.text);
+  for (const auto& c : rs.schema.columns) p.column_h.push_back(header_index(c.name));
+  for (const auto& name : options.slice_by) {
+    int h = header_index(name);
+    if (h < 0) return unknown_column("slice", name);
+    p.slice_h.push_back(h);
+  }
+  p.k = static_cast<int>(rs.class_names.size());
+  for (int i = 0; i < p.k; ++i) p.class_of_raw.emplace(rs.raw_labels[i], i);
+  p.can_abstain = rs.default_class < 0;
+  for (size_t j = 0; j < rs.rules.size(); ++j) {
+    if (!rs.rules[j].enabled) continue;
+    p.enabled.push_back(static_cast<int>(j));
+    if (rs.rules[j].predict < 0) p.can_abstain = true;
+  }
+  return p;
+}
+
+// Reads records one after another (JSONL, or a single thread).
+Status RunSequential(TableReader& reader, const EvalOptions& options, Accumulator* acc) {
+  RawRecord rec;
+  int64_t n = 0;
+  for (;;) {
+    auto more = reader.Next(&rec);
+    if (!more.ok()) {
+      if (!options.skip_bad_rows || !reader.Recover()) return more.status();
+      acc->AddBadRow();
+      continue;
+    }
+    if (!*more) break;
+    acc->Add(rec);
+    if (options.progress && (++n & 0xFFFF) == 0) options.progress(n, reader.bytes_read());
+  }
+  return Status::Ok();
+}
+
+// Parses and evaluates CSV chunks on several threads; results merge in chunk order, so every
+// figure is identical to a one-thread run.
+Status RunParallel(CsvChunker& chunker, const EvalPlan& plan, int threads, Accumulator* total) {
+  const EvalOptions& options = *plan.options;
+  struct Done {
+    std::unique_ptr<Accumulator> acc;
+    Status status;
+  };
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<CsvChunk> queue;
+  std::map<int64_t, Done> done;
+  bool input_finished = false, stop = false;
+  const size_t max_queued = static_cast<size_t>(threads) * 2;
+  ReaderOptions ro;
+
+  auto worker = [&] {
+    for (;;) {
+      CsvChunk chunk;
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return !queue.empty() || input_finished || stop; });
+        if (stop || queue.empty()) return;
+        chunk = std::move(queue.front());
+        queue.pop_front();
+        cv.notify_all();
+      }
+      Done d;
+      d.acc = std::make_unique<Accumulator>(plan);
+      auto reader = OpenCsvChunkReader(InputStream::FromMemory(chunker.name(), std::move(chunk.bytes)),
+                                       chunker.header(), chunk.first_line, ro);
+      d.status = reader.ok() ? RunSequential(**reader, options, d.acc.get()) : reader.status();
+      std::lock_guard lock(mu);
+      done.emplace(chunk.index, std::move(d));
+      cv.notify_all();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int i = 0; i < threads; ++i) pool.emplace_back(worker);
+
+  Status result;
+  int64_t next_merge = 0, produced = 0;
+  auto merge_ready = [&](std::unique_lock<std::mutex>& lock) {
+    for (auto it = done.find(next_merge); it != done.end(); it = done.find(next_merge)) {
+      Done d = std::move(it->second);
+      done.erase(it);
+      ++next_merge;
+      lock.unlock();
+      if (result.ok()) {
+        if (!d.status.ok()) result = d.status;  // the first error in input order
+        total->Merge(*d.acc);
+      }
+      lock.lock();
+      if (!result.ok()) stop = true;
+    }
+  };
+  for (;;) {
+    CsvChunk chunk;
+    Result<bool> more = chunker.Next(&chunk);
+    std::unique_lock lock(mu);
+    merge_ready(lock);
+    if (!more.ok() && result.ok()) {
+      result = more.status();
+      stop = true;
+    }
+    if (stop || !more.ok() || !*more) break;
+    queue.push_back(std::move(chunk));
+    ++produced;
+    cv.notify_all();
+    cv.wait(lock, [&] { return queue.size() < max_queued || stop; });
+    if (options.progress) {
+      lock.unlock();
+      options.progress(0, chunker.bytes_read());
+    }
+  }
+  {
+    std::unique_lock lock(mu);
+    input_finished = true;
+    cv.notify_all();
+    while (next_merge < produced && !stop) {
+      cv.wait(lock, [&] { return done.count(next_merge) > 0; });
+      merge_ready(lock);
+    }
+    stop = true;
+    cv.notify_all();
+  }
+  for (auto& t : pool) t.join();
+  return result;
+}
+
+}  // namespace
+
+Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path, const EvalOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  auto format = ParseInputFormat(options.data.format);
+  if (!format.ok()) return format.status();
+  ReaderOptions ro;
+  ro.format = *format;
+  const std::string display_path = path == "-" ? "<stdin>" : path;
+  const int threads = options.threads > 0 ? options.threads
+                                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const bool csv = *format == InputFormat::kCsv ||
+                   (*format == InputFormat::kAuto && !IsJsonlPath(path));
+  std::optional<EvalPlan> plan;
+  std::unique_ptr<Accumulator> acc;
+  Status status;
+  if (csv && threads > 1) {
+    auto chunker = CsvChunker::Open(path, ro);
+    if (!chunker.ok()) return chunker.status();
+    auto p = MakePlan(rules, (*chunker)->header(), display_path, options);
+    if (!p.ok()) return p.status();
+    plan = std::move(*p);
+    acc = std::make_unique<Accumulator>(*plan);
+    status = RunParallel(**chunker, *plan, threads, acc.get());
+  } else {
+    auto opened = OpenTable(path, ro);
+    if (!opened.ok()) return opened.status();
+    auto p = MakePlan(rules, (*opened)->header(), display_path, options);
+    if (!p.ok()) return p.status();
+    plan = std::move(*p);
+    acc = std::make_unique<Accumulator>(*plan);
+    status = RunSequential(**opened, options, acc.get());
+  }
+  if (!status.ok()) return status;
+  Report report = acc->Finish(display_path);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;
 }

@@ -65,6 +65,12 @@ Result<std::unique_ptr<InputStream>> InputStream::Open(const std::string& path) 
   return in;
 }
 
+std::unique_ptr<InputStream> InputStream::FromMemory(std::string name, std::string bytes) {
+  std::unique_ptr<InputStream> in(new InputStream(std::move(name), -1, /*owns_fd=*/false));
+  in->memory_ = std::move(bytes);
+  return in;
+}
+
 InputStream::~InputStream() {
   if (owns_fd_) ::close(fd_);
 }
@@ -81,6 +87,13 @@ Result<size_t> InputStream::Read(char* dest, size_t size) {
 }
 
 Result<size_t> InputStream::ReadRaw(char* dest, size_t size) {
+  if (fd_ < 0) {
+    const size_t n = std::min(size, memory_.size() - memory_pos_);
+    std::memcpy(dest, memory_.data() + memory_pos_, n);
+    memory_pos_ += n;
+    bytes_read_ += n;
+    return n;
+  }
   for (;;) {
     const ssize_t n = ::read(fd_, dest, size);
     if (n >= 0) {

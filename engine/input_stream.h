@@ -21,6 +21,8 @@ class InputStream {
   // Opens `path`, or stdin for "-". A missing file is kNotFound, other failures kIoError; the
   // message is "PATH: error: cannot open: <reason>".
   static Result<std::unique_ptr<InputStream>> Open(const std::string& path);
+  // A stream over bytes already in memory (a chunk of a larger input); `name` names it in messages.
+  static std::unique_ptr<InputStream> FromMemory(std::string name, std::string bytes);
   ~InputStream();
   InputStream(const InputStream&) = delete;
   InputStream& operator=(const InputStream&) = delete;
@@ -47,6 +49,8 @@ class InputStream {
   size_t raw_pos_ = 0;
   size_t raw_end_ = 0;
   std::unique_ptr<Inflater> inflater_;
+  std::string memory_;  // FromMemory: the bytes, handed out through raw_pos_/raw_end_ semantics
+  size_t memory_pos_ = 0;
 };
 
 // The unconsumed bytes [begin(), end()) of an InputStream. A reader parses them in place, calls

@@ -63,6 +63,11 @@ Result<std::unique_ptr<TableReader>> OpenCsvReader(std::unique_ptr<InputStream> 
                                                    const ReaderOptions& options);
 Result<std::unique_ptr<TableReader>> OpenJsonlReader(std::unique_ptr<InputStream> input,
                                                      const ReaderOptions& options);
+// A CSV reader over one chunk of whole records (see csv_chunker.h): no header row of its own.
+Result<std::unique_ptr<TableReader>> OpenCsvChunkReader(std::unique_ptr<InputStream> chunk,
+                                                        std::vector<std::string> header,
+                                                        int64_t first_line,
+                                                        const ReaderOptions& options);
 
 }  // namespace hunch
 

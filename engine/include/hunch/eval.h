@@ -20,6 +20,8 @@ struct EvalOptions {
   uint64_t seed = 42;
   std::vector<std::string> slice_by;     // columns whose values define slices
   bool skip_bad_rows = false;            // count malformed records instead of stopping
+  int threads = 0;                       // CSV is parsed and evaluated on this many threads (0: all cores);
+                                         // every figure is identical whatever the number
   size_t max_slice_values = 1000;        // distinct values per slice column; the rest are "(other)"
   // Called now and then with (rows read, bytes read), for progress display.
   std::function<void(int64_t, uint64_t)> progress;
