@@ -18,7 +18,10 @@ namespace {
 // Schema inference reads the start of the data and evaluation reads it all, so stdin is first
 // spooled to a temporary file (streamed, so memory stays bounded).
 Result<std::string> SpoolStdin() {
-  std::string path = (std::filesystem::temp_directory_path() / fmt::format("hunch-stdin-{}", getpid())).string();
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
+  if (ec) dir = "/tmp";
+  std::string path = (dir / fmt::format("hunch-stdin-{}", getpid())).string();
   std::ofstream out(path, std::ios::binary);
   if (!out) return IoError(fmt::format("{}: error: cannot create a temporary file for stdin", path));
   out << std::cin.rdbuf();

@@ -37,7 +37,11 @@ Result<Schema> InferFileSchema(const std::string& path, const std::vector<std::s
   RawRecord rec;
   while (cells.size() < options.sample_rows) {
     auto more = (*reader)->Next(&rec);
-    if (!more.ok()) return more.status();
+    if (!more.ok()) {
+      // A malformed record says nothing about types; the evaluation pass reports or counts it.
+      if ((*reader)->Recover()) continue;
+      return more.status();
+    }
     if (!*more) break;
     cells.emplace_back(rec.cells.begin(), rec.cells.end());
     present.push_back(rec.present);

@@ -92,14 +92,6 @@ std::string SliceValueText(const Value& v) {
   return ValueToString(v);
 }
 
-bool IsJsonlPath(std::string_view path) {
-  if (path.size() > 3 && path.substr(path.size() - 3) == ".gz") path.remove_suffix(3);
-  for (std::string_view ext : {".jsonl", ".ndjson", ".json"}) {
-    if (path.size() >= ext.size() && path.substr(path.size() - ext.size()) == ext) return true;
-  }
-  return false;
-}
-
 // What every worker needs to evaluate records; immutable once built.
 struct EvalPlan {
   const RuleSet::Impl* impl = nullptr;
@@ -172,6 +164,7 @@ class Accumulator {
   }
 
   void AddBadRow() { ++bad_rows_; }
+  int64_t rows() const { return rows_; }
 
   void Merge(const Accumulator& o) {
     rows_ += o.rows_;
@@ -221,6 +214,7 @@ Report Accumulator::Finish(const std::string& display_path) const {
   report.classes = rs.class_names;
   report.positive_class = rs.positive_class;
   report.can_abstain = plan_.can_abstain;
+  report.default_predicts_class = rs.default_class >= 0;
   report.labeled_rows = confusion_.total();
   for (size_t c = 0; c < bad_cells_.size(); ++c) {
     if (bad_cells_[c] > 0) report.bad_cells[rs.schema.columns[c].name] = bad_cells_[c];
@@ -402,7 +396,7 @@ Status RunParallel(CsvChunker& chunker, const EvalPlan& plan, int threads, Accum
     cv.wait(lock, [&] { return queue.size() < max_queued || stop; });
     if (options.progress) {
       lock.unlock();
-      options.progress(0, chunker.bytes_read());
+      options.progress(total->rows(), chunker.bytes_read());
     }
   }
   {
@@ -432,7 +426,7 @@ Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path, const
   const int threads = options.threads > 0 ? options.threads
                                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const bool csv = *format == InputFormat::kCsv ||
-                   (*format == InputFormat::kAuto && !IsJsonlPath(path));
+                   (*format == InputFormat::kAuto && (path == "-" || FormatForPath(path) == InputFormat::kCsv));
   std::optional<EvalPlan> plan;
   std::unique_ptr<Accumulator> acc;
   Status status;

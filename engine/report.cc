@@ -2,6 +2,7 @@
 #include "hunch/report.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -38,7 +39,8 @@ json MetricsJson(const Report& r, const MetricFigures& m) {
 
 json IntervalJson(const Interval& i) { return json::array({i.low, i.high}); }
 
-std::string Pct(double x) { return fmt::format("{:.4f}", x == 0 ? 0.0 : x); }
+// Four decimals; a value that rounds to zero prints as 0.0000, never -0.0000.
+std::string Pct(double x) { return fmt::format("{:.4f}", std::abs(x) < 5e-5 ? 0.0 : x); }
 
 // A table of strings printed with aligned columns; the first row is the header.
 std::string Table(const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& right_align) {
@@ -160,7 +162,7 @@ Sections BuildSections(const Report& r) {
   }
   s.rules.push_back({"(no rule fired)", "default", std::to_string(r.default_rows), std::to_string(r.default_rows),
                      Pct(r.labeled_rows > 0 ? static_cast<double>(r.default_rows) / static_cast<double>(r.labeled_rows) : 0),
-                     r.default_rows > 0 && !r.can_abstain
+                     r.default_rows > 0 && r.default_predicts_class
                          ? Pct(static_cast<double>(r.default_correct) / static_cast<double>(r.default_rows))
                          : "-",
                      std::to_string(r.default_correct), std::to_string(r.default_rows - r.default_correct), "", "", "", ""});

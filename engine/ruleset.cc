@@ -26,8 +26,12 @@ Value ParseCellByContent(std::string_view cell) {
   if (ec2 == std::errc() && q == cell.data() + cell.size() && !cell.empty() && std::isfinite(d)) {
     return Value(d);
   }
-  if (cell == "true" || cell == "True" || cell == "TRUE") return Value(true);
-  if (cell == "false" || cell == "False" || cell == "FALSE") return Value(false);
+  auto equals_lower = [&](std::string_view word) {
+    return cell.size() == word.size() &&
+           std::equal(cell.begin(), cell.end(), word.begin(), [](char a, char b) { return (a | 0x20) == b; });
+  };
+  if (equals_lower("true")) return Value(true);
+  if (equals_lower("false")) return Value(false);
   return Value(std::string(cell));
 }
 
@@ -141,7 +145,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::LoadFromString(const std::string
   copts.parse_limits.max_length = options.max_expression_length;
   copts.parse_limits.max_depth = options.max_expression_depth;
   copts.regex_max_mem = options.regex_max_mem;
-  copts.lint = options.lint;
+  copts.lint = options.lint && count_errors() == 0;  // lint of a broken file is noise
   auto impl = std::make_unique<Impl>();
   impl->checked = CompileRuleFile(std::move(*file), copts, diagnostics);
   // Reported in file order, as a compiler would, whichever stage found them.
@@ -208,7 +212,12 @@ std::string RuleSet::Explain(const RawRow& row) const {
       std::string value = it == values.end() ? "(not evaluated)" : ValueToString(*it->second);
       out += fmt::format("{}{} = {}\n", std::string(static_cast<size_t>(depth) * 2 + 2, ' '), text, value);
       if (node.op == Op::kColumn) return;
-      for (const auto& a : node.args) print(a, depth + 1);
+      // `x not in L` is !(x in L) over the same text: show it once, then the operands of `in`.
+      const CheckedExpr& shown = node.op == Op::kNot && node.args[0].begin == node.begin &&
+                                         node.args[0].end == node.end
+                                     ? node.args[0]
+                                     : node;
+      for (const auto& a : shown.args) print(a, depth + 1);
     };
     print(r.condition, 0);
     out += fmt::format("  => {}\n", result.is_true() ? "fired" : result.is_unknown() ? "unknown (not fired)" : "not fired");

@@ -17,15 +17,15 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
          });
 }
 
-InputFormat FormatFromName(std::string_view path) {
+}  // namespace
+
+InputFormat FormatForPath(std::string_view path) {
   if (EndsWith(path, ".gz")) path.remove_suffix(3);
   for (std::string_view ext : {".jsonl", ".ndjson", ".json"}) {
     if (EndsWith(path, ext)) return InputFormat::kJsonl;
   }
   return InputFormat::kCsv;
 }
-
-}  // namespace
 
 Result<InputFormat> ParseInputFormat(std::string_view name) {
   if (name == "auto") return InputFormat::kAuto;
@@ -40,7 +40,7 @@ Result<std::unique_ptr<TableReader>> OpenTable(const std::string& path,
   Result<std::unique_ptr<InputStream>> input = InputStream::Open(path);
   if (!input.ok()) return input.status();
   InputFormat format = options.format;
-  if (format == InputFormat::kAuto) format = path == "-" ? InputFormat::kCsv : FormatFromName(path);
+  if (format == InputFormat::kAuto) format = path == "-" ? InputFormat::kCsv : FormatForPath(path);
   if (format == InputFormat::kJsonl) return OpenJsonlReader(std::move(*input), options);
   return OpenCsvReader(std::move(*input), options);
 }

@@ -15,6 +15,10 @@ namespace hunch {
 
 enum class InputFormat { kAuto, kCsv, kJsonl };
 
+// The format of a file by its extension (case-insensitive; .gz is looked through): kJsonl for
+// .jsonl, .ndjson and .json, else kCsv.
+InputFormat FormatForPath(std::string_view path);
+
 // Parses "csv", "jsonl" (also "json", "ndjson"), "auto".
 Result<InputFormat> ParseInputFormat(std::string_view name);
 

@@ -33,7 +33,7 @@ struct RuleFigures {
   int64_t correct = 0, incorrect = 0;  // of its fires, by its own prediction
   int64_t errors = 0;         // rows where the condition hit a runtime error
   double coverage = 0;        // fires / rows
-  double precision = 0;       // correct / fires (Snorkel's empirical accuracy)
+  double precision = 0;       // correct / (correct + incorrect): Snorkel's empirical accuracy
   double overlaps = 0;        // share of rows where it and another rule fire
   double conflicts = 0;       // share of rows where it fires and another rule predicts otherwise
   bool shadowed = false;      // fires but never wins
@@ -54,14 +54,15 @@ struct Report {
   std::string ruleset_name, ruleset_version, ruleset_sha256;
   std::vector<std::string> classes;
   int positive_class = -1;
-  bool can_abstain = false;   // default: abstain
+  bool can_abstain = false;   // the default or some rule predicts abstain
+  bool default_predicts_class = true;  // false when `default: abstain`
   // The data.
   std::string data_path;
   int64_t rows = 0;           // records read
   int64_t labeled_rows = 0;   // rows in the metrics
   int64_t missing_label = 0;  // excluded: the label cell is missing
   int64_t unknown_label = 0;  // excluded: the label is not one of `classes`
-  std::map<std::string, int64_t> unknown_label_values;  // the most frequent few
+  std::map<std::string, int64_t> unknown_label_values;  // up to 10 distinct values, with counts
   int64_t bad_rows = 0;       // malformed records skipped (--skip-bad-rows)
   std::map<std::string, int64_t> bad_cells;  // column -> cells that did not parse as its type
   // The figures.
