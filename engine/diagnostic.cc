@@ -17,11 +17,21 @@ std::string FormatDiagnostic(const Diagnostic& d, bool color) {
     std::string gutter = fmt::format("{:>5} | ", d.line);
     out += gutter + d.source_line + "\n";
     std::string pad(gutter.size() - 2, ' ');
+    // column and length count bytes; the caret line counts characters, so that it stands under
+    // the place on the screen when the line holds multi-byte UTF-8 characters.
+    auto is_char_start = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; };
+    const size_t start =
+        std::min(static_cast<size_t>(std::max(0, d.column - 1)), d.source_line.size());
     std::string spaces;
-    for (int i = 1; i < d.column && static_cast<size_t>(i) <= d.source_line.size(); ++i) {
-      spaces += d.source_line[i - 1] == '\t' ? '\t' : ' ';
+    for (size_t i = 0; i < start; ++i) {
+      if (is_char_start(d.source_line[i])) spaces += d.source_line[i] == '\t' ? '\t' : ' ';
     }
-    out += pad + "| " + spaces + "^" + std::string(static_cast<size_t>(std::max(0, d.length - 1)), '~') + "\n";
+    int chars = 0;
+    for (size_t i = start; i < d.source_line.size() && i < start + std::max(1, d.length); ++i) {
+      chars += is_char_start(d.source_line[i]);
+    }
+    const std::string tildes(static_cast<size_t>(std::max(0, chars - 1)), '~');
+    out += pad + "| " + spaces + "^" + tildes + "\n";
   }
   return out;
 }

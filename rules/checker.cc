@@ -124,9 +124,11 @@ class Checker {
       }
       return idx;
     }
-    if (options_.allow_unknown_columns && extra_ != nullptr) {
+    // Columns of unknown type: found in `extra_`, and added to it when unknown names are allowed.
+    if (extra_ != nullptr) {
       auto it = std::find(extra_->begin(), extra_->end(), e.text);
       if (it == extra_->end()) {
+        if (!options_.allow_unknown_columns) return -1;
         extra_->push_back(e.text);
         it = extra_->end() - 1;
       }
@@ -291,8 +293,9 @@ class Checker {
         if (b.kind != TypeKind::kList) return mismatch(": the right side of 'in' must be a list");
         if (!EqualityCompatible(a.kind, b.elem)) {
           return Fail(e, "type-mismatch",
-                      fmt::format("'in' looks for a {} in a list of {}: it can never be found",
-                                  TypeName(a), TypeName(Type{b.elem})));
+                      fmt::format("'in' looks for {} {} in a list of {}: it can never be found",
+                                  a.kind == TypeKind::kInt ? "an" : "a", TypeName(a),
+                                  TypeName(Type{b.elem})));
         }
         return c;
       default:

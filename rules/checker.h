@@ -35,8 +35,8 @@ struct CheckResult {
   std::vector<std::string> columns_read;  // distinct column names the expression reads
 };
 
-// Resolves columns against `schema` (and `extra_columns`, which may grow when
-// options.allow_unknown_columns), functions, and regexes; infers and checks types.
+// Resolves columns against `schema` (and `extra_columns`, columns of unknown type, which may grow
+// when options.allow_unknown_columns), functions, and regexes; infers and checks types.
 CheckResult Check(const ast::Expr& expr, const Schema& schema, const CheckOptions& options,
                   std::vector<std::string>* extra_columns = nullptr);
 

@@ -30,14 +30,14 @@ class Compiler {
       if (f.positive) {
         rs_.positive_class = ResolveClass(*f.positive, "positive", /*allow_abstain=*/false);
         if (rs_.positive_class >= 0 && f.classes.size() != 2) {
-          Warn(f.positive->pos, "positive-multiclass",
+          Warn(f.positive->At(0), "positive-multiclass",
                fmt::format("'positive' names the class for binary metrics, but there are {} classes",
                            f.classes.size()));
         }
       }
     }
     if (f.policy.text != "first_match") {
-      Error(f.policy.pos, "unsupported-policy",
+      Error(f.policy.At(0), "unsupported-policy",
             fmt::format("unknown policy '{}': expected first_match", f.policy.text),
             static_cast<int>(f.policy.text.size()));
     }
@@ -54,7 +54,7 @@ class Compiler {
       if (!def.name.text.empty()) {
         auto [it, inserted] = names.emplace(def.name.text, &def);
         if (!inserted) {
-          Error(def.name.pos, "duplicate-rule",
+          Error(def.name.At(0), "duplicate-rule",
                 fmt::format("duplicate rule name '{}' (first defined on line {})", def.name.text,
                             it->second->name.pos.line),
                 static_cast<int>(def.name.text.size()));
@@ -67,7 +67,7 @@ class Compiler {
         auto parsed = ParseAndCheck(def.when, "condition");
         if (parsed.checked) {
           if (parsed.checked->type.kind != TypeKind::kBool && parsed.checked->type.kind != TypeKind::kDyn) {
-            Error(def.when.pos, "type-mismatch",
+            Error(def.when.At(0), "type-mismatch",
                   fmt::format("a condition must be bool, found {}", TypeName(parsed.checked->type)),
                   static_cast<int>(def.when.text.size()));
           } else {
@@ -83,7 +83,8 @@ class Compiler {
       auto parsed = ParseAndCheck(expr, "slice");
       if (parsed.checked) {
         if (parsed.checked->type.kind == TypeKind::kList) {
-          Error(expr.pos, "type-mismatch", "a slice expression must give a single value, not a list");
+          Error(expr.At(0), "type-mismatch",
+                "a slice expression must give a single value, not a list");
         } else {
           rs_.slices.push_back({name.text, expr.text, std::move(*parsed.checked)});
         }
@@ -119,10 +120,11 @@ class Compiler {
       auto t = ParseColumnType(type.text);
       if (!t) {
         std::string hint = ClosestMatch(type.text, {"bool", "int", "double", "string"});
-        Error(type.pos, "bad-type",
+        Error(type.At(0), "bad-type",
               fmt::format("unknown type '{}' for input '{}': expected bool, int, double or string{}",
                           type.text, name.text, hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)),
               static_cast<int>(type.text.size()));
+        extra_columns_.push_back(name.text);  // of unknown type: its uses are not errors too
         continue;
       }
       int idx = rs_.schema.Find(name.text);
@@ -138,7 +140,7 @@ class Compiler {
       std::vector<std::string> names;
       for (const auto& c : options_.data_schema->columns) names.push_back(c.name);
       std::string hint = ClosestMatch(f.label.text, names);
-      Warn(f.label.pos, "label-not-in-data",
+      Warn(f.label.At(0), "label-not-in-data",
            fmt::format("label column '{}' is not in the data{}", f.label.text,
                        hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)),
            static_cast<int>(f.label.text.size()));
@@ -160,7 +162,7 @@ class Compiler {
       std::string close = ClosestMatch(value.text, rs_.class_names);
       if (!close.empty()) hint = fmt::format(" (did you mean '{}'?)", close);
     }
-    Error(value.pos, "unknown-class",
+    Error(value.At(0), "unknown-class",
           fmt::format("'{}' for '{}' is not a class: expected one of {}{}{}", value.text, key,
                       fmt::join(rs_.class_names, ", "), allow_abstain ? " or abstain" : "", hint),
           static_cast<int>(value.text.size()));

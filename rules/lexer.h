@@ -29,7 +29,8 @@ struct Token {
   double double_value = 0;
 };
 
-// Produces tokens one at a time; after kError or kEnd it keeps returning the same.
+// Produces tokens one at a time. An error ends the input: after kError (and after kEnd) it keeps
+// returning kEnd, so there are no follow-on errors.
 class Lexer {
  public:
   explicit Lexer(std::string_view source) : src_(source) {}

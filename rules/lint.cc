@@ -198,7 +198,7 @@ void LintRuleSet(const CheckedRuleSet& rs, std::vector<Diagnostic>* diagnostics)
   }
   for (size_t k = 0; k < predicted.size(); ++k) {
     if (!predicted[k]) {
-      warn(rs.file.classes_pos, "unused-class",
+      warn(rs.file.classes[k].name_pos, "unused-class",
            fmt::format("class '{}' is never predicted: no enabled rule and not the default",
                        rs.class_names[k]));
     }

@@ -19,13 +19,12 @@ struct Failure {};  // unwinds the descent after the first error; never escapes 
 
 class Parser {
  public:
-  Parser(std::string_view src, const ParseLimits& limits) : lexer_(src), limits_(limits) {
-    Advance();
-  }
+  Parser(std::string_view src, const ParseLimits& limits) : lexer_(src), limits_(limits) {}
 
   ParseResult Run() {
     ParseResult r;
     try {
+      Advance();  // inside the try: the first token may already be a lexical error
       ExprPtr e = ParseExpr();
       if (tok_.kind != Tok::kEnd) {
         Fail(tok_, fmt::format("unexpected {} after a complete expression", Describe(tok_)));
@@ -38,14 +37,21 @@ class Parser {
   }
 
  private:
+  // Counts the nesting of the syntax tree against limits_.max_depth, and restores it on exit.
+  // A chain such as `a && b && c` builds a left-deep tree, one level per operator, so a chain
+  // keeps one guard for all its operators: every walk of the tree (checker, printer, evaluator,
+  // destructor) recurses as deep as the tree is.
   struct DepthGuard {
-    DepthGuard(Parser* p, const Token& at) : p(p) {
+    explicit DepthGuard(Parser* p) : p(p), saved(p->depth_) {}
+    DepthGuard(Parser* p, const Token& at) : DepthGuard(p) { Nest(at); }
+    ~DepthGuard() { p->depth_ = saved; }
+    void Nest(const Token& at) {
       if (++p->depth_ > p->limits_.max_depth) {
         p->Fail(at, fmt::format("expression is nested too deeply (limit {})", p->limits_.max_depth));
       }
     }
-    ~DepthGuard() { --p->depth_; }
     Parser* p;
+    int saved;
   };
 
   void Advance() {
@@ -110,9 +116,10 @@ class Parser {
   }
 
   ExprPtr ParseOr() {
+    DepthGuard guard(this);
     ExprPtr lhs = ParseAnd();
     while (tok_.kind == Tok::kOrOr || tok_.kind == Tok::kOr) {
-      DepthGuard guard(this, tok_);
+      guard.Nest(tok_);
       Advance();
       lhs = Binary("||", std::move(lhs), ParseAnd());
     }
@@ -120,9 +127,10 @@ class Parser {
   }
 
   ExprPtr ParseAnd() {
+    DepthGuard guard(this);
     ExprPtr lhs = ParseRelation();
     while (tok_.kind == Tok::kAndAnd || tok_.kind == Tok::kAnd) {
-      DepthGuard guard(this, tok_);
+      guard.Nest(tok_);
       Advance();
       lhs = Binary("&&", std::move(lhs), ParseRelation());
     }
@@ -130,6 +138,7 @@ class Parser {
   }
 
   ExprPtr ParseRelation() {
+    DepthGuard guard(this);
     ExprPtr lhs = ParseAddition();
     while (true) {
       std::string op;
@@ -145,7 +154,7 @@ class Parser {
         case Tok::kNot: op = "in"; negate = true; break;  // `x not in [...]`
         default: return lhs;
       }
-      DepthGuard guard(this, tok_);
+      guard.Nest(tok_);
       const Token op_tok = tok_;
       Advance();
       if (negate) {
@@ -165,9 +174,10 @@ class Parser {
   }
 
   ExprPtr ParseAddition() {
+    DepthGuard guard(this);
     ExprPtr lhs = ParseMultiplication();
     while (tok_.kind == Tok::kPlus || tok_.kind == Tok::kMinus) {
-      DepthGuard guard(this, tok_);
+      guard.Nest(tok_);
       std::string op = tok_.kind == Tok::kPlus ? "+" : "-";
       Advance();
       lhs = Binary(op, std::move(lhs), ParseMultiplication());
@@ -176,9 +186,10 @@ class Parser {
   }
 
   ExprPtr ParseMultiplication() {
+    DepthGuard guard(this);
     ExprPtr lhs = ParseUnary();
     while (tok_.kind == Tok::kStar || tok_.kind == Tok::kSlash || tok_.kind == Tok::kPercent) {
-      DepthGuard guard(this, tok_);
+      guard.Nest(tok_);
       std::string op = tok_.kind == Tok::kStar ? "*" : tok_.kind == Tok::kSlash ? "/" : "%";
       Advance();
       lhs = Binary(op, std::move(lhs), ParseUnary());
@@ -238,9 +249,10 @@ class Parser {
   }
 
   ExprPtr ParsePostfix(ExprPtr operand) {
+    DepthGuard guard(this);
     while (true) {
       if (tok_.kind == Tok::kDot) {
-        DepthGuard guard(this, tok_);
+        guard.Nest(tok_);
         Advance();
         if (tok_.kind != Tok::kIdent) {
           Fail(tok_, fmt::format("expected a name after '.', found {}", Describe(tok_)));
@@ -261,7 +273,7 @@ class Parser {
           operand = std::move(e);
         }
       } else if (tok_.kind == Tok::kLBracket) {
-        DepthGuard guard(this, tok_);
+        guard.Nest(tok_);
         Advance();
         ExprPtr index = ParseExpr();
         uint32_t end = tok_.end;

@@ -12,7 +12,7 @@ namespace hunch {
 
 struct ParseLimits {
   size_t max_length = 16 * 1024;  // bytes of expression source
-  int max_depth = 64;             // nesting of parentheses, operators and calls
+  int max_depth = 256;            // nesting of parentheses, operators and calls
 };
 
 // The first syntax error of an expression, at byte offsets [begin, end) of the source.

@@ -59,71 +59,116 @@ size_t EscapeLength(const std::string& s, size_t i) {
   }
 }
 
-// Maps each byte of a scalar's value to its position in the file, for the styles where that is
-// exact: plain and quoted scalars on one line, and literal block scalars ('|').
+// Bytes of the UTF-8 sequence that starts with `lead`.
+size_t Utf8Length(char lead) {
+  const auto c = static_cast<unsigned char>(lead);
+  return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
+bool IsBlank(const std::string& s, size_t from = 0) {
+  return from >= s.size() || s.find_first_not_of(" \t", from) == std::string::npos;
+}
+
+// Maps each byte of a scalar's value to its position in the file (plus one position past the
+// end) by replaying how YAML reads the scalar's source: quotes and escapes, the folding of line
+// breaks in plain and quoted scalars that span lines, the indentation of block scalars ('|' and
+// '>'). Every replayed byte is checked against the value; if the replay does not reproduce the
+// value exactly, returns {} and callers fall back to the scalar's start: a position may be
+// coarse, never wrong.
 std::vector<SourcePos> MapOffsets(const std::string& value, const YAML::Mark& mark,
                                   const std::vector<std::string>& lines) {
+  if (mark.line < 0 || static_cast<size_t>(mark.line) >= lines.size()) return {};
+  size_t l = static_cast<size_t>(mark.line);
+  size_t i = static_cast<size_t>(mark.column);
+  if (i >= lines[l].size()) return {};
+  const char style = lines[l][i];  // a quote, a block indicator, or a plain scalar's first byte
   std::vector<SourcePos> out;
-  if (mark.line < 0 || static_cast<size_t>(mark.line) >= lines.size()) return out;
-  const std::string& line = lines[mark.line];
-  const size_t col = static_cast<size_t>(mark.column);
-  if (col >= line.size()) return out;
-  const int lineno = mark.line + 1;
-  const char first = line[col];
-  if (first == '\'' || first == '"') {
-    size_t i = col + 1;
-    size_t produced = 0;
-    while (produced < value.size()) {
-      if (i >= line.size()) return {};  // continues on another line: fall back to the start
-      size_t raw_len = 1, value_len = 1;
-      if (first == '\'' && line[i] == '\'') raw_len = 2;
-      if (first == '"' && line[i] == '\\') {
-        raw_len = EscapeLength(line, i);
-        value_len = line[i + 1] == 'u' || line[i + 1] == 'U' || line[i + 1] == 'x' ? 0 : 1;
-      }
-      if (value_len == 0) {
-        // A code point escape: every byte of its UTF-8 encoding points at the escape.
-        size_t bytes = 1;
-        unsigned char lead = static_cast<unsigned char>(value[produced]);
-        if (lead >= 0xF0) bytes = 4;
-        else if (lead >= 0xE0) bytes = 3;
-        else if (lead >= 0xC0) bytes = 2;
-        value_len = bytes;
-      }
-      for (size_t k = 0; k < value_len; ++k) out.push_back({lineno, static_cast<int>(i + 1)});
-      produced += value_len;
-      i += raw_len;
+  auto at = [&](size_t line, size_t column) {
+    return SourcePos{static_cast<int>(line + 1), static_cast<int>(column + 1)};
+  };
+  // Appends the position of the next value byte if that byte is `expected`.
+  auto emit = [&](char expected, SourcePos pos) {
+    if (out.size() >= value.size() || value[out.size()] != expected) return false;
+    out.push_back(pos);
+    return true;
+  };
+
+  if (style == '|' || style == '>') {
+    const std::string& header = lines[l];
+    for (size_t k = i + 1; k < header.size() && header[k] != ' ' && header[k] != '#'; ++k) {
+      if (header[k] >= '1' && header[k] <= '9') return {};  // explicit indentation: not replayed
     }
-    out.push_back({lineno, static_cast<int>(i + 1)});
-    return out;
-  }
-  if (first == '|') {
     size_t indent = std::string::npos;
-    size_t produced = 0;
-    for (size_t l = mark.line + 1; l < lines.size() && produced < value.size(); ++l) {
-      const std::string& content = lines[l];
-      size_t lead = content.find_first_not_of(' ');
-      if (lead == std::string::npos) {  // blank line inside the block: a bare newline
-        out.push_back({static_cast<int>(l + 1), 1});
-        ++produced;
+    for (++l; l < lines.size() && out.size() < value.size(); ++l) {
+      const std::string& line = lines[l];
+      if (IsBlank(line)) {  // an empty line: a newline, unless folding trimmed it
+        if (value[out.size()] == '\n') out.push_back(at(l, 0));
         continue;
       }
-      if (indent == std::string::npos) indent = lead;
-      for (size_t k = indent; k < content.size() && produced < value.size(); ++k, ++produced) {
-        out.push_back({static_cast<int>(l + 1), static_cast<int>(k + 1)});
+      if (indent == std::string::npos) indent = line.find_first_not_of(' ');
+      if (line.find_first_not_of(' ') < indent) return {};  // the block ended early
+      for (i = indent; i < line.size() && out.size() < value.size(); ++i) {
+        if (!emit(line[i], at(l, i))) return {};
       }
-      if (produced < value.size()) {
-        out.push_back({static_cast<int>(l + 1), static_cast<int>(content.size() + 1)});
-        ++produced;
+      // The line break: '\n', or ' ' where '>' folds it.
+      if (out.size() < value.size() && (value[out.size()] == '\n' || value[out.size()] == ' ')) {
+        out.push_back(at(l, line.size()));
       }
     }
-    if (produced != value.size()) return {};
-    out.push_back(out.empty() ? SourcePos{lineno, static_cast<int>(col + 1)} : out.back());
+    if (out.size() != value.size()) return {};
+    out.push_back(out.empty() ? at(static_cast<size_t>(mark.line), i) : out.back());
     return out;
   }
-  if (line.compare(col, value.size(), value) == 0) {
-    for (size_t k = 0; k <= value.size(); ++k) out.push_back({lineno, static_cast<int>(col + k + 1)});
+
+  const bool quoted = style == '\'' || style == '"';
+  if (quoted) ++i;
+  while (out.size() < value.size()) {
+    const std::string& line = lines[l];
+    if (IsBlank(line, i)) {
+      // A line break inside the scalar, with the white space around it: one space, or a newline
+      // for each empty line that follows.
+      size_t next = l + 1;
+      while (next < lines.size() && IsBlank(lines[next])) ++next;
+      if (next >= lines.size()) {  // yaml-cpp ends an unclosed quote at the end of the file
+        if (!emit(' ', at(l, i))) return {};
+        l = lines.size() - 1;
+        i = lines[l].size();
+        continue;
+      }
+      if (next == l + 1) {
+        if (!emit(' ', at(l, i))) return {};
+      } else {
+        for (size_t e = l + 1; e < next; ++e) {
+          if (!emit('\n', at(e, 0))) return {};
+        }
+      }
+      l = next;
+      i = lines[l].find_first_not_of(" \t");
+      continue;
+    }
+    const char c = line[i];
+    if (style == '\'' && c == '\'') {  // '' is an escaped quote; a lone ' closes the scalar
+      if (i + 1 >= line.size() || line[i + 1] != '\'' || !emit('\'', at(l, i))) return {};
+      i += 2;
+    } else if (style == '"' && c == '\\') {
+      if (IsBlank(line, i + 1)) {  // an escaped line break joins the lines without a space
+        if (++l >= lines.size()) return {};
+        i = lines[l].find_first_not_of(" \t");
+        if (i == std::string::npos) i = lines[l].size();
+        continue;
+      }
+      // Every byte an escape decodes to (several for \u00e9) points at the escape.
+      const size_t n = Utf8Length(value[out.size()]);
+      for (size_t k = 0; k < n && out.size() < value.size(); ++k) out.push_back(at(l, i));
+      i += EscapeLength(line, i);
+    } else if (style == '"' && c == '"') {
+      return {};  // closed before the value was complete
+    } else {
+      if (!emit(c, at(l, i))) return {};
+      ++i;
+    }
   }
+  out.push_back(at(l, i));  // past the end: the closing quote, or just after a plain scalar
   return out;
 }
 
@@ -133,6 +178,11 @@ class Reader {
       : f_(*file), diags_(*diags), limits_(limits) {}
 
   void Read(const YAML::Node& root) {
+    // Where the rule set starts, for what is missing; and what an absent key means, set first so
+    // that a key the file lacks (or holds in the wrong shape) is not reported again downstream.
+    const SourcePos top = PosOf(root);
+    f_.default_class = SourceText{"abstain", top, {}};
+    f_.policy = SourceText{"first_match", top, {}};
     if (!root.IsMap()) {
       Error(PosOf(root), "expected-map",
             "expected a mapping with keys such as name, label, classes, rules at the top level");
@@ -141,35 +191,44 @@ class Reader {
     static const std::vector<std::string> kKeys = {
         "name", "description", "version", "label", "classes", "positive", "default",
         "missing", "inputs", "policy", "rules", "slices"};
-    std::set<std::string> seen;
+    std::set<std::string> seen, suggested;
     for (const auto& kv : root) {
       const std::string key = kv.first.Scalar();
-      if (!KnownKey(kv.first, key, kKeys, "rule file", &seen)) continue;
+      if (!KnownKey(kv.first, key, kKeys, "rule file", &seen, &suggested)) continue;
       const YAML::Node& v = kv.second;
-      if (key == "name") f_.name = Scalar(v, "name");
+      if (key == "name") ReadScalar(v, "name", &f_.name);
       else if (key == "description") f_.description = Scalar(v, "description").text;
       else if (key == "version") f_.version = Scalar(v, "version").text;
-      else if (key == "label") f_.label = Scalar(v, "label");
+      else if (key == "label") ReadScalar(v, "label", &f_.label);
       else if (key == "classes") ReadClasses(v);
-      else if (key == "positive") f_.positive = Scalar(v, "positive");
-      else if (key == "default") f_.default_class = Scalar(v, "default");
+      else if (key == "positive") ReadScalar(v, "positive", &f_.positive);
+      else if (key == "default") ReadScalar(v, "default", &f_.default_class);
       else if (key == "missing") f_.missing = StringList(v, "missing");
       else if (key == "inputs") ReadInputs(v);
-      else if (key == "policy") f_.policy = Scalar(v, "policy");
+      else if (key == "policy") ReadScalar(v, "policy", &f_.policy);
       else if (key == "rules") ReadRules(v);
       else if (key == "slices") ReadSlices(v);
     }
-    const SourcePos top{1, 1};
-    if (!seen.count("name")) Error(top, "missing-key", "missing required key 'name' (the rule set's name)");
-    if (!seen.count("label")) Error(top, "missing-key", "missing required key 'label' (the column that holds the ground truth)");
-    if (!seen.count("classes")) Error(top, "missing-key", "missing required key 'classes' (e.g. {0: legit, 1: fraud})");
-    if (!seen.count("rules")) Error(top, "missing-key", "missing required key 'rules'");
-    if (!seen.count("default")) f_.default_class = SourceText{"abstain", top, {}};
-    if (!seen.count("policy")) f_.policy = SourceText{"first_match", top, {}};
+    // A misspelled key was reported with the right name as a hint: it is not missing as well.
+    auto missing = [&](const char* key) { return !seen.count(key) && !suggested.count(key); };
+    if (missing("name")) {
+      Error(top, "missing-key", "missing required key 'name' (the rule set's name)");
+    }
+    if (missing("label")) {
+      Error(top, "missing-key",
+            "missing required key 'label' (the column that holds the ground truth)");
+    }
+    if (missing("classes")) {
+      Error(top, "missing-key", "missing required key 'classes' (e.g. {0: legit, 1: fraud})");
+    }
+    if (missing("rules")) Error(top, "missing-key", "missing required key 'rules'");
   }
 
  private:
   SourcePos PosOf(const YAML::Node& n) {
+    // An empty value (`label:`) has no place of its own (its mark is wherever the next token
+    // is): it stands where its key does.
+    if (n.IsNull()) return key_pos_;
     const YAML::Mark m = n.Mark();
     if (m.line < 0) return {1, 1};
     return {m.line + 1, m.column + 1};
@@ -179,12 +238,15 @@ class Reader {
     diags_.push_back(MakeDiagnostic(f_, Severity::kError, pos, length, std::move(code), std::move(message)));
   }
 
+  // Reports a key that is unknown (adding its "did you mean" hint to *suggested) or repeated.
   bool KnownKey(const YAML::Node& key_node, const std::string& key,
                 const std::vector<std::string>& known, std::string_view where,
-                std::set<std::string>* seen) {
+                std::set<std::string>* seen, std::set<std::string>* suggested) {
     SourcePos pos = PosOf(key_node);
+    key_pos_ = pos;
     if (std::find(known.begin(), known.end(), key) == known.end()) {
       std::string hint = ClosestMatch(key, known);
+      if (!hint.empty()) suggested->insert(hint);
       Error(pos, "unknown-key",
             hint.empty() ? fmt::format("unknown key '{}' in {} (expected one of: {})", key, where,
                                        fmt::join(known, ", "))
@@ -204,12 +266,22 @@ class Reader {
     SourceText s;
     s.pos = PosOf(n);
     if (!n.IsScalar()) {
-      Error(s.pos, "expected-scalar", fmt::format("expected a single value for '{}'", what));
+      Error(s.pos, "expected-scalar",
+            n.IsNull() ? fmt::format("expected a value for '{}', found none", what)
+                       : fmt::format("expected a single value for '{}'", what));
       return s;
     }
     s.text = n.Scalar();
     s.offsets = MapOffsets(s.text, n.Mark(), f_.lines);
     return s;
+  }
+
+  // A scalar into *out; a value of another shape is reported and leaves *out as it was (absent,
+  // or the default), so that later stages do not report the same value again.
+  template <typename T>
+  void ReadScalar(const YAML::Node& n, std::string_view what, T* out) {
+    SourceText s = Scalar(n, what);
+    if (n.IsScalar()) *out = std::move(s);
   }
 
   std::vector<std::string> StringList(const YAML::Node& n, std::string_view what) {
@@ -226,12 +298,14 @@ class Reader {
     f_.classes_pos = PosOf(n);
     if (n.IsSequence()) {
       for (const auto& item : n) {
-        std::string v = Scalar(item, "classes").text;
-        f_.classes.push_back({v, v});
+        SourceText v = Scalar(item, "classes");
+        f_.classes.push_back({v.text, v.text, v.At(0), v.At(0)});
       }
     } else if (n.IsMap()) {
       for (const auto& kv : n) {
-        f_.classes.push_back({Scalar(kv.first, "classes").text, Scalar(kv.second, "classes").text});
+        key_pos_ = PosOf(kv.first);
+        SourceText raw = Scalar(kv.first, "classes"), name = Scalar(kv.second, "classes");
+        f_.classes.push_back({raw.text, name.text, raw.At(0), name.At(0)});
       }
     } else {
       Error(f_.classes_pos, "expected-classes",
@@ -241,15 +315,18 @@ class Reader {
     }
     std::set<std::string> names, raws;
     for (const auto& c : f_.classes) {
-      if (c.name.empty()) Error(f_.classes_pos, "bad-class", "a class name is empty");
+      const int length = static_cast<int>(c.name.size());
+      if (c.name.empty()) Error(c.name_pos, "bad-class", "a class name is empty");
       if (c.name == "abstain") {
-        Error(f_.classes_pos, "bad-class", "'abstain' is reserved and cannot be a class name");
+        Error(c.name_pos, "bad-class", "'abstain' is reserved and cannot be a class name", length);
       }
       if (!names.insert(c.name).second) {
-        Error(f_.classes_pos, "duplicate-class", fmt::format("class '{}' is listed twice", c.name));
+        Error(c.name_pos, "duplicate-class", fmt::format("class '{}' is listed twice", c.name),
+              length);
       }
-      if (!raws.insert(c.raw).second) {
-        Error(f_.classes_pos, "duplicate-class", fmt::format("label value '{}' is listed twice", c.raw));
+      if (!raws.insert(c.raw).second && c.raw != c.name) {  // a list's duplicate is reported once
+        Error(c.raw_pos, "duplicate-class", fmt::format("label value '{}' is listed twice", c.raw),
+              static_cast<int>(c.raw.size()));
       }
     }
     if (f_.classes.size() < 2 && !f_.classes.empty()) {
@@ -262,7 +339,10 @@ class Reader {
       Error(PosOf(n), "expected-map", "expected 'inputs' to map column names to types, e.g. {amount: double}");
       return;
     }
-    for (const auto& kv : n) f_.inputs.emplace_back(Scalar(kv.first, "inputs"), Scalar(kv.second, "inputs"));
+    for (const auto& kv : n) {
+      key_pos_ = PosOf(kv.first);
+      f_.inputs.emplace_back(Scalar(kv.first, "inputs"), Scalar(kv.second, "inputs"));
+    }
   }
 
   void ReadSlices(const YAML::Node& n) {
@@ -270,7 +350,10 @@ class Reader {
       Error(PosOf(n), "expected-map", "expected 'slices' to map slice names to expressions");
       return;
     }
-    for (const auto& kv : n) f_.slices.emplace_back(Scalar(kv.first, "slices"), Scalar(kv.second, "slices"));
+    for (const auto& kv : n) {
+      key_pos_ = PosOf(kv.first);
+      f_.slices.emplace_back(Scalar(kv.first, "slices"), Scalar(kv.second, "slices"));
+    }
   }
 
   void ReadRules(const YAML::Node& n) {
@@ -291,15 +374,15 @@ class Reader {
         Error(r.pos, "expected-map", "expected a rule: a mapping with name, when and predict");
         continue;
       }
-      std::set<std::string> seen;
+      std::set<std::string> seen, suggested;
       for (const auto& kv : item) {
         const std::string key = kv.first.Scalar();
-        if (!KnownKey(kv.first, key, kKeys, "a rule", &seen)) continue;
+        if (!KnownKey(kv.first, key, kKeys, "a rule", &seen, &suggested)) continue;
         const YAML::Node& v = kv.second;
-        if (key == "name") r.name = Scalar(v, "name");
+        if (key == "name") ReadScalar(v, "name", &r.name);
         else if (key == "description") r.description = Scalar(v, "description").text;
-        else if (key == "when") r.when = Scalar(v, "when");
-        else if (key == "predict") r.predict = Scalar(v, "predict");
+        else if (key == "when") ReadScalar(v, "when", &r.when);
+        else if (key == "predict") ReadScalar(v, "predict", &r.predict);
         else if (key == "tags") r.tags = StringList(v, "tags");
         else if (key == "enabled") r.enabled = Bool(v, "enabled");
         else if (key == "confidence") {
@@ -314,9 +397,10 @@ class Reader {
           }
         }
       }
-      if (!seen.count("name")) Error(r.pos, "missing-key", "rule has no 'name'");
-      if (!seen.count("when")) Error(r.pos, "missing-key", "rule has no 'when' condition");
-      if (!seen.count("predict")) Error(r.pos, "missing-key", "rule has no 'predict' class");
+      auto missing = [&](const char* key) { return !seen.count(key) && !suggested.count(key); };
+      if (missing("name")) Error(r.pos, "missing-key", "rule has no 'name'");
+      if (missing("when")) Error(r.pos, "missing-key", "rule has no 'when' condition");
+      if (missing("predict")) Error(r.pos, "missing-key", "rule has no 'predict' class");
       f_.rules.push_back(std::move(r));
     }
   }
@@ -332,6 +416,7 @@ class Reader {
   RuleFile& f_;
   std::vector<Diagnostic>& diags_;
   const RuleFileLimits& limits_;
+  SourcePos key_pos_{1, 1};  // of the mapping key being read
 };
 
 }  // namespace
@@ -348,9 +433,14 @@ std::optional<RuleFile> ReadRuleFile(const std::string& path, const std::string&
                                                       text.size(), limits.max_file_bytes)));
     return std::nullopt;
   }
-  if (!IsValidUtf8(text)) {
-    diagnostics->push_back(MakeDiagnostic(file, Severity::kError, {1, 1}, 1, "bad-encoding",
-                                          "rule file is not valid UTF-8"));
+  if (const size_t bad = ValidUtf8Prefix(text); bad < text.size()) {
+    const size_t line_start = text.rfind('\n', bad) + 1;  // npos + 1 == 0 on the first line
+    const SourcePos pos{static_cast<int>(std::count(text.begin(), text.begin() + bad, '\n')) + 1,
+                        static_cast<int>(bad - line_start) + 1};
+    diagnostics->push_back(MakeDiagnostic(
+        file, Severity::kError, pos, 1, "bad-encoding",
+        fmt::format("rule file is not valid UTF-8 (byte 0x{:02X}): save it as UTF-8",
+                    static_cast<unsigned char>(text[bad]))));
     return std::nullopt;
   }
   YAML::Node root;
@@ -358,8 +448,25 @@ std::optional<RuleFile> ReadRuleFile(const std::string& path, const std::string&
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     SourcePos pos{e.mark.line >= 0 ? e.mark.line + 1 : 1, e.mark.column >= 0 ? e.mark.column + 1 : 1};
-    diagnostics->push_back(MakeDiagnostic(file, Severity::kError, pos, 1, "bad-yaml",
-                                          fmt::format("invalid YAML: {}", e.msg)));
+    int length = 1;
+    // What the likeliest causes in a rule file are, and what to write instead.
+    std::string hint;
+    if (e.msg == YAML::ErrorMsg::MAP_VALUE) {
+      hint = " (': ' inside an unquoted value starts a mapping: quote the value)";
+    } else if (e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW ||
+               e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW) {
+      const bool seq = e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW;
+      hint = fmt::format(" (a '{}' above is never closed with '{}')", seq ? '[' : '{',
+                         seq ? ']' : '}');
+    } else if (e.msg.rfind(YAML::ErrorMsg::INVALID_ESCAPE, 0) == 0) {
+      // yaml-cpp marks the character after the escape: point at its backslash instead.
+      pos.column = std::max(1, pos.column - 2);
+      length = 2;
+      hint = " (in a double-quoted value YAML reads backslash escapes first: write \\\\ for a "
+             "backslash, or use single quotes)";
+    }
+    diagnostics->push_back(MakeDiagnostic(file, Severity::kError, pos, length, "bad-yaml",
+                                          fmt::format("invalid YAML: {}{}", e.msg, hint)));
     return std::nullopt;
   }
   if (!root.IsDefined() || root.IsNull()) {

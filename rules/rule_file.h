@@ -25,6 +25,8 @@ struct SourceText {
   std::string text;
   SourcePos pos;
   std::vector<SourcePos> offsets;  // position of each byte of `text` (+1 past the end), or empty
+  // Where byte `offset` of `text` stands; At(0) is the value's first character (`pos` may be its
+  // opening quote). Falls back to `pos` when the offsets are unknown.
   SourcePos At(size_t offset) const;
 };
 
@@ -42,6 +44,7 @@ struct RuleDef {
 struct ClassDef {
   std::string raw;   // the value as it appears in the label column
   std::string name;  // the name rules predict
+  SourcePos raw_pos, name_pos;  // where each stands in the file (the same for a list of names)
 };
 
 struct RuleFile {

@@ -18,6 +18,8 @@ size_t EditDistance(std::string_view a, std::string_view b);
 std::string ClosestMatch(std::string_view word, const std::vector<std::string>& candidates);
 // True when `s` is valid UTF-8.
 bool IsValidUtf8(std::string_view s);
+// Length of the longest prefix of `s` that is valid UTF-8: the offset of the first bad byte.
+size_t ValidUtf8Prefix(std::string_view s);
 // Number of Unicode code points in valid UTF-8.
 size_t CodePointCount(std::string_view s);
 

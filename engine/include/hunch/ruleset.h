@@ -26,7 +26,7 @@ struct LoadOptions {
   const Schema* data_schema = nullptr;
   bool lint = true;                     // add warnings: shadowed/disabled rules, unused classes
   size_t max_expression_length = 16 * 1024;  // bytes per condition
-  int max_expression_depth = 64;        // nesting of operators, parentheses and calls
+  int max_expression_depth = 256;       // nesting of operators, parentheses and calls
   size_t max_rules = 10000;
   int64_t regex_max_mem = 8 << 20;      // RE2's memory budget per regex (bytes)
 };
