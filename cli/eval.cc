@@ -108,6 +108,13 @@ void AddEval(CLI::App& app, Runner* run) {
         std::cerr << rs.status().message() << "\n";
         return rs.status().code() == StatusCode::kRuleError ? kErrors : kUsage;
       }
+      for (const auto& t : thresholds) {
+        if ((t.metric == "precision" || t.metric == "recall" || t.metric == "f1") && (*rs)->positive_class() < 0) {
+          std::cerr << fmt::format("hunch eval: error: --fail-under {}: the rule file names no 'positive' class\n",
+                                   t.metric);
+          return kUsage;
+        }
+      }
       const bool tty = isatty(STDERR_FILENO) != 0;
       const auto started = std::chrono::steady_clock::now();
       bool printed_progress = false;

@@ -86,7 +86,8 @@ class Compiler {
           Error(expr.At(0), "type-mismatch",
                 "a slice expression must give a single value, not a list");
         } else {
-          rs_.slices.push_back({name.text, expr.text, std::move(*parsed.checked)});
+          rs_.slices.push_back({name.text, expr.text, parsed.syntax ? ast::Print(*parsed.syntax) : expr.text,
+                                std::move(*parsed.checked)});
         }
       }
     }
@@ -131,6 +132,12 @@ class Compiler {
       if (idx >= 0) {
         rs_.schema.columns[idx].type = *t;
       } else {
+        if (options_.data_schema != nullptr) {
+          Warn(name.At(0), "input-not-in-data",
+               fmt::format("input '{}' is declared but not in the data: it is missing on every row",
+                           name.text),
+               static_cast<int>(name.text.size()));
+        }
         rs_.schema.columns.push_back({name.text, *t, true});
       }
     }
@@ -206,7 +213,10 @@ class Compiler {
     if (f.positive) out += "positive " + QuoteString(f.positive->text) + "\n";
     for (const auto& m : f.missing) out += "missing " + QuoteString(m) + "\n";
     std::map<std::string, std::string> inputs;
-    for (const auto& [n, t] : f.inputs) inputs[n.text] = t.text;
+    for (const auto& [n, t] : f.inputs) {
+      auto type = ParseColumnType(t.text);  // aliases hash as the type they name
+      inputs[n.text] = type ? std::string(ColumnTypeName(*type)) : t.text;
+    }
     for (const auto& [n, t] : inputs) out += "input " + QuoteString(n) + " " + t + "\n";
     out += "policy " + f.policy.text + "\n";
     for (const auto& r : rs_.rules) {
@@ -217,7 +227,7 @@ class Compiler {
       for (const auto& t : r.tags) out += " tag " + QuoteString(t);
       out += "\n";
     }
-    for (const auto& s : rs_.slices) out += "slice " + QuoteString(s.name) + " " + QuoteString(s.source) + "\n";
+    for (const auto& s : rs_.slices) out += "slice " + QuoteString(s.name) + " " + s.canonical + "\n";
     return out;
   }
 

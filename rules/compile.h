@@ -41,7 +41,8 @@ struct CheckedRule {
 
 struct CheckedSlice {
   std::string name;
-  std::string source;
+  std::string source;     // as written
+  std::string canonical;  // printed from the syntax tree: what the hash sees
   CheckedExpr expr;  // any type: rows are grouped by its value
 };
 
