@@ -56,6 +56,8 @@ void AddEval(CLI::App& app, Runner* run) {
   sub->add_option("--threads", args->options.threads, "Threads for CSV input (0: all cores); results do not depend on it")
       ->check(CLI::Range(0, 256));
   sub->add_option("--slice-by", args->options.slice_by, "Report metrics per value of this column (repeatable)");
+  sub->add_option("--shadow-column", args->options.shadow_column,
+                  "Column with an existing system's decisions, scored beside the rules");
   sub->add_flag("--skip-bad-rows", args->options.skip_bad_rows, "Count and skip malformed rows instead of stopping");
   sub->add_option("--fail-under", args->fail_under, "METRIC=VALUE: exit 3 when the metric is below (repeatable)");
   sub->footer(fmt::format(

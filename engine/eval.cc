@@ -20,6 +20,7 @@
 #include "engine/rule_stats.h"
 #include "engine/ruleset_impl.h"
 #include "engine/table_reader.h"
+#include "engine/vector_eval.h"
 #include "rules/text.h"
 
 namespace hunch {
@@ -101,70 +102,163 @@ struct EvalPlan {
   int label_h = -1;
   std::vector<int> column_h;  // header index of each schema column, -1 if absent
   std::vector<int> slice_h;
+  int shadow_h = -1;
   std::unordered_map<std::string, int> class_of_raw;
+  std::unordered_map<std::string, int> class_of_name;
+
+  // The class of a raw label value, or -1; a scan beats hashing for a handful of classes.
+  int ClassOfRaw(std::string_view raw) const {
+    for (int i = 0; i < k; ++i) {
+      if (rs->raw_labels[i] == raw) return i;
+    }
+    return -1;
+  }
   std::vector<int> enabled;
+  std::vector<std::optional<VectorCondition>> conditions;  // per rule; set for enabled rules
+  std::vector<int> used_columns;            // schema columns read by a rule or a slice
   bool can_abstain = false;
 };
 
-// The counts of a run over some records; merged in input order.
+// The counts of a run over some records; merged in input order. Records are typed into a
+// columnar batch, and each rule's condition is evaluated over the whole batch at once.
 class Accumulator {
  public:
+  static constexpr size_t kBatchRows = 4096;
+
   explicit Accumulator(const EvalPlan& plan)
       : plan_(plan), confusion_(plan.k), stats_(plan.rs->rules.size()),
-        bad_cells_(plan.rs->schema.columns.size(), 0), row_(plan.rs->schema.columns.size()) {
+        bad_cells_(plan.rs->schema.columns.size(), 0), truth_(plan.rs->rules.size()) {
     for (const auto& name : plan.options->slice_by) slices_.emplace_back(name, plan.k, plan.options->max_slice_values);
     for (const auto& sl : plan.rs->slices) slices_.emplace_back(sl.name, plan.k, plan.options->max_slice_values);
+    const size_t columns = plan.rs->schema.columns.size();
+    batch_.columns.resize(columns);
+    string_offsets_.resize(columns);
+    for (size_t c = 0; c < columns; ++c) batch_.columns[c].type = plan.rs->schema.columns[c].type;
+    for (int j : plan.enabled) truth_[j].resize(kBatchRows);
+    actual_.reserve(kBatchRows);
+    slice_keys_.resize(plan.slice_h.size());
   }
 
   void Add(const RawRecord& rec) {
     const EvalPlan& p = plan_;
     const RuleSet::Impl& impl = *p.impl;
-    const CheckedRuleSet& rs = *p.rs;
     ++rows_;
     if (!rec.present[p.label_h] || impl.IsMissing(rec.cells[p.label_h])) {
       ++missing_label_;
       return;
     }
-    auto cls = p.class_of_raw.find(std::string(rec.cells[p.label_h]));
-    if (cls == p.class_of_raw.end()) {
+    const int label = p.ClassOfRaw(rec.cells[p.label_h]);
+    if (label < 0) {
       ++unknown_label_;
       std::string value(rec.cells[p.label_h]);
       if (unknown_labels_.count(value) > 0 || unknown_labels_.size() < kMaxUnknownLabelValues) ++unknown_labels_[value];
       return;
     }
-    const int actual = cls->second;
-    for (size_t c = 0; c < row_.size(); ++c) {
+    actual_.push_back(label);
+    for (int c : p.used_columns) {
       const int h = p.column_h[c];
-      row_[c] = h >= 0 && rec.present[h] ? impl.CellValue(static_cast<int>(c), rec.cells[h]) : Value::Missing();
-      if (row_[c].is_error()) ++bad_cells_[c];
-    }
-    fired_.clear();
-    votes_.clear();
-    errored_.clear();
-    for (int j : p.enabled) {
-      Value v = Evaluate(rs.rules[j].condition, row_);
-      if (v.is_true()) {
-        fired_.push_back(j);
-        votes_.push_back(rs.rules[j].predict);
-      } else if (v.is_error()) {
-        errored_.push_back(j);
+      ColumnVector& col = batch_.columns[c];
+      std::vector<std::pair<uint32_t, uint32_t>>& offsets = string_offsets_[c];
+      int64_t i = 0;
+      double d = 0;
+      CellState state = CellState::kMissing;
+      std::string_view cell;
+      if (h >= 0 && rec.present[h] && !impl.IsMissing(rec.cells[h])) {
+        cell = rec.cells[h];
+        state = ParseTypedCell(col.type, cell, &i, &d) ? CellState::kPresent : CellState::kBad;
+        if (state == CellState::kBad) ++bad_cells_[c];
+      }
+      col.state.push_back(state);
+      switch (col.type) {
+        case ColumnType::kInt: case ColumnType::kBool: col.ints.push_back(i); break;
+        case ColumnType::kDouble: col.doubles.push_back(d); break;
+        case ColumnType::kString: break;
+      }
+      // Strings (and the text of bad cells) are copied: the reader's buffer moves on.
+      if (col.type == ColumnType::kString || state == CellState::kBad) {
+        offsets.emplace_back(static_cast<uint32_t>(arena_.size()), static_cast<uint32_t>(cell.size()));
+        arena_.append(cell);
+      } else {
+        offsets.emplace_back(0, 0);
       }
     }
-    const int predicted = fired_.empty() ? rs.default_class : rs.rules[fired_[0]].predict;
-    const int column = predicted < 0 ? p.k : predicted;
-    ++confusion_.at(actual, column);
-    if (fired_.empty() && predicted == actual) ++default_correct_;
-    stats_.AddRow(fired_, votes_, errored_, actual);
-    size_t t = 0;
-    for (int h : p.slice_h) {
+    for (size_t t = 0; t < p.slice_h.size(); ++t) {
+      const int h = p.slice_h[t];
       const bool missing = !rec.present[h] || impl.IsMissing(rec.cells[h]);
-      slices_[t++].Add(missing ? std::string_view("(missing)") : rec.cells[h], actual, column);
+      slice_keys_[t].emplace_back(missing ? std::string_view("(missing)") : rec.cells[h]);
     }
-    for (const auto& sl : rs.slices) slices_[t++].Add(SliceValueText(Evaluate(sl.expr, row_)), actual, column);
+    shadow_.push_back(ShadowDecision(rec));
+    if (actual_.size() == kBatchRows) Flush();
   }
 
   void AddBadRow() { ++bad_rows_; }
   int64_t rows() const { return rows_; }
+
+  // Evaluates the buffered rows. Call before Merge and Finish.
+  void Flush() {
+    const size_t n = actual_.size();
+    if (n == 0) return;
+    const EvalPlan& p = plan_;
+    const CheckedRuleSet& rs = *p.rs;
+    batch_.size = n;
+    for (int c : p.used_columns) {
+      ColumnVector& col = batch_.columns[c];
+      col.strings.resize(n);
+      for (size_t r = 0; r < n; ++r) {
+        const auto [at, len] = string_offsets_[c][r];
+        col.strings[r] = std::string_view(arena_.data() + at, len);
+      }
+    }
+    for (int j : p.enabled) p.conditions[j]->Evaluate(batch_, &scratch_, truth_[j].data());
+    std::vector<Value> row;
+    for (size_t r = 0; r < n; ++r) {
+      const int actual = actual_[r];
+      fired_.clear();
+      votes_.clear();
+      errored_.clear();
+      for (int j : p.enabled) {
+        const Truth t = truth_[j][r];
+        if (t == Truth::kTrue) {
+          fired_.push_back(j);
+          votes_.push_back(rs.rules[j].predict);
+        } else if (t == Truth::kError) {
+          errored_.push_back(j);
+        }
+      }
+      const int predicted = fired_.empty() ? rs.default_class : rs.rules[fired_[0]].predict;
+      const int column = predicted < 0 ? p.k : predicted;
+      ++confusion_.at(actual, column);
+      if (fired_.empty() && predicted == actual) ++default_correct_;
+      stats_.AddRow(fired_, votes_, errored_, actual);
+      if (shadow_[r] != kNoShadow) {
+        if (shadow_[r] == kUnrecognized) {
+          ++shadow_unrecognized_;
+        } else {
+          ++shadow_rows_;
+          shadow_agree_ += shadow_[r] == predicted;
+          shadow_correct_ += shadow_[r] == actual;
+          rules_correct_on_shadow_ += predicted == actual;
+        }
+      }
+      size_t t = 0;
+      for (; t < p.slice_h.size(); ++t) slices_[t].Add(slice_keys_[t][r], actual, column);
+      if (!rs.slices.empty()) {
+        RowValues(r, &row);
+        for (const auto& sl : rs.slices) slices_[t++].Add(SliceValueText(Evaluate(sl.expr, row)), actual, column);
+      }
+    }
+    actual_.clear();
+    shadow_.clear();
+    arena_.clear();
+    for (auto& keys : slice_keys_) keys.clear();
+    for (int c : p.used_columns) {
+      ColumnVector& col = batch_.columns[c];
+      col.state.clear();
+      col.ints.clear();
+      col.doubles.clear();
+      string_offsets_[c].clear();
+    }
+  }
 
   void Merge(const Accumulator& o) {
     rows_ += o.rows_;
@@ -178,21 +272,65 @@ class Accumulator {
     confusion_.Add(o.confusion_);
     stats_.Merge(o.stats_);
     default_correct_ += o.default_correct_;
+    shadow_rows_ += o.shadow_rows_;
+    shadow_unrecognized_ += o.shadow_unrecognized_;
+    shadow_agree_ += o.shadow_agree_;
+    shadow_correct_ += o.shadow_correct_;
+    rules_correct_on_shadow_ += o.rules_correct_on_shadow_;
     for (size_t t = 0; t < slices_.size(); ++t) slices_[t].Merge(o.slices_[t]);
   }
 
   Report Finish(const std::string& display_path) const;
 
  private:
+  static constexpr int kNoShadow = -3, kUnrecognized = -2;
+
+  int ShadowDecision(const RawRecord& rec) const {
+    const EvalPlan& p = plan_;
+    if (p.shadow_h < 0 || !rec.present[p.shadow_h] || p.impl->IsMissing(rec.cells[p.shadow_h])) return kNoShadow;
+    const std::string decision(rec.cells[p.shadow_h]);
+    if (auto it = p.class_of_name.find(decision); it != p.class_of_name.end()) return it->second;
+    if (auto it = p.class_of_raw.find(decision); it != p.class_of_raw.end()) return it->second;
+    return kUnrecognized;
+  }
+
+  // The typed values of buffered row r, for the interpreter (rule-file slices).
+  void RowValues(size_t r, std::vector<Value>* row) const {
+    row->assign(batch_.columns.size(), Value::Missing());
+    for (int c : plan_.used_columns) {
+      const ColumnVector& col = batch_.columns[c];
+      switch (col.state[r]) {
+        case CellState::kMissing: break;
+        case CellState::kBad: (*row)[c] = Value::Error("cell does not parse as its column's type"); break;
+        case CellState::kPresent:
+          switch (col.type) {
+            case ColumnType::kInt: (*row)[c] = Value(col.ints[r]); break;
+            case ColumnType::kBool: (*row)[c] = Value(col.ints[r] != 0); break;
+            case ColumnType::kDouble: (*row)[c] = Value(col.doubles[r]); break;
+            case ColumnType::kString: (*row)[c] = Value(std::string(col.strings[r])); break;
+          }
+      }
+    }
+  }
+
   const EvalPlan& plan_;
   int64_t rows_ = 0, missing_label_ = 0, unknown_label_ = 0, bad_rows_ = 0, default_correct_ = 0;
+  int64_t shadow_rows_ = 0, shadow_unrecognized_ = 0, shadow_agree_ = 0, shadow_correct_ = 0,
+          rules_correct_on_shadow_ = 0;
   std::map<std::string, int64_t> unknown_labels_;
   metrics::Confusion confusion_;
   RuleStats stats_;
   std::vector<SliceTable> slices_;
   std::vector<int64_t> bad_cells_;
-  // Scratch reused across rows.
-  std::vector<Value> row_;
+  // The batch being filled, and scratch reused across batches.
+  RowBatch batch_;
+  std::string arena_;
+  std::vector<std::vector<std::pair<uint32_t, uint32_t>>> string_offsets_;
+  std::vector<int> actual_;
+  std::vector<int> shadow_;
+  std::vector<std::vector<std::string>> slice_keys_;
+  std::vector<std::vector<Truth>> truth_;
+  VectorCondition::Scratch scratch_;
   std::vector<int> fired_, votes_, errored_;
 };
 
@@ -262,6 +400,17 @@ Report Accumulator::Finish(const std::string& display_path) const {
     report.rules.push_back(std::move(f));
   }
   report.default_rows = stats_.default_rows();
+  if (plan_.shadow_h >= 0) {
+    ShadowFigures sh;
+    sh.column = options.shadow_column;
+    sh.rows = shadow_rows_;
+    sh.unrecognized = shadow_unrecognized_;
+    const double m = static_cast<double>(std::max<int64_t>(1, shadow_rows_));
+    sh.agreement = static_cast<double>(shadow_agree_) / m;
+    sh.rules_accuracy = static_cast<double>(rules_correct_on_shadow_) / m;
+    sh.shadow_accuracy = static_cast<double>(shadow_correct_) / m;
+    report.shadow = sh;
+  }
   for (const auto& table : slices_) {
     for (const auto& g : table.Groups()) {
       metrics::Scores sc = metrics::Compute(g.confusion);
@@ -295,13 +444,34 @@ Result<EvalPlan> MakePlan(const RuleSet& rules, const std::vector<std::string>& 
     if (h < 0) return unknown_column("slice", name);
     p.slice_h.push_back(h);
   }
+  if (!options.shadow_column.empty()) {
+    p.shadow_h = header_index(options.shadow_column);
+    if (p.shadow_h < 0) return unknown_column("shadow", options.shadow_column);
+  }
   p.k = static_cast<int>(rs.class_names.size());
-  for (int i = 0; i < p.k; ++i) p.class_of_raw.emplace(rs.raw_labels[i], i);
+  for (int i = 0; i < p.k; ++i) {
+    p.class_of_raw.emplace(rs.raw_labels[i], i);
+    p.class_of_name.emplace(rs.class_names[i], i);
+  }
   p.can_abstain = rs.default_class < 0;
+  p.conditions.resize(rs.rules.size());
+  std::vector<bool> used(rs.schema.columns.size(), false);
+  auto mark = [&](const std::vector<std::string>& names) {
+    for (const auto& n : names) {
+      if (int c = rs.schema.Find(n); c >= 0) used[c] = true;
+    }
+  };
   for (size_t j = 0; j < rs.rules.size(); ++j) {
     if (!rs.rules[j].enabled) continue;
     p.enabled.push_back(static_cast<int>(j));
     if (rs.rules[j].predict < 0) p.can_abstain = true;
+    p.conditions[j] = VectorCondition::Compile(rs.rules[j].condition, rs.schema);
+    mark(rs.rules[j].columns_read);
+  }
+  // Slice expressions may read any column; their columns are typed too.
+  if (!rs.slices.empty()) std::fill(used.begin(), used.end(), true);
+  for (size_t c = 0; c < used.size(); ++c) {
+    if (used[c]) p.used_columns.push_back(static_cast<int>(c));
   }
   return p;
 }
@@ -321,6 +491,7 @@ Status RunSequential(TableReader& reader, const EvalOptions& options, Accumulato
     acc->Add(rec);
     if (options.progress && (++n & 0xFFFF) == 0) options.progress(n, reader.bytes_read());
   }
+  acc->Flush();
   return Status::Ok();
 }
 

@@ -101,6 +101,15 @@ Sections BuildSections(const Report& r) {
   for (const auto& [col, n] : r.bad_cells) {
     s.summary.push_back(fmt::format("          column '{}': {} cells did not parse as its type (unknown)", col, n));
   }
+  if (r.shadow) {
+    s.summary.push_back(fmt::format("shadow    '{}' on {} labeled rows: agreement {}, accuracy rules {} vs "
+                                    "existing system {}{}",
+                                    r.shadow->column, r.shadow->rows, Pct(r.shadow->agreement),
+                                    Pct(r.shadow->rules_accuracy), Pct(r.shadow->shadow_accuracy),
+                                    r.shadow->unrecognized > 0
+                                        ? fmt::format(" ({} decisions not a class, not scored)", r.shadow->unrecognized)
+                                        : ""));
+  }
   if (r.bootstrap_resamples > 0) {
     s.summary.push_back(fmt::format("intervals 95% bootstrap, {} resamples, seed {}{}", r.bootstrap_resamples,
                                     r.bootstrap_seed, r.small_sample ? " (small sample: intervals are rough)" : ""));
@@ -224,6 +233,11 @@ std::string ReportToJson(const Report& r) {
     slices[s.key] = {{"rows", s.rows}, {"accuracy", s.accuracy}, {"macro_f1", s.macro_f1}, {"coverage", s.coverage}};
   }
   j["slices"] = slices;
+  if (r.shadow) {
+    j["shadow"] = {{"column", r.shadow->column}, {"rows", r.shadow->rows}, {"unrecognized", r.shadow->unrecognized},
+                   {"agreement", r.shadow->agreement}, {"rules_accuracy", r.shadow->rules_accuracy},
+                   {"shadow_accuracy", r.shadow->shadow_accuracy}};
+  }
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 

@@ -42,38 +42,47 @@ bool RuleSet::Impl::IsMissing(std::string_view cell) const {
   return false;
 }
 
+bool ParseTypedCell(ColumnType type, std::string_view s, int64_t* i, double* d) {
+  switch (type) {
+    case ColumnType::kString: return true;
+    case ColumnType::kInt: {
+      auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *i);
+      return ec == std::errc() && p == s.data() + s.size() && !s.empty();
+    }
+    case ColumnType::kDouble: {
+      // Non-finite spellings (nan, inf) are text, as in schema inference.
+      auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *d);
+      return ec == std::errc() && p == s.data() + s.size() && !s.empty() && std::isfinite(*d);
+    }
+    case ColumnType::kBool: {
+      auto is = [&](std::string_view word) {
+        return s.size() == word.size() &&
+               std::equal(s.begin(), s.end(), word.begin(), [](char a, char b) { return (a | 0x20) == b; });
+      };
+      if (is("true")) *i = 1;
+      else if (is("false")) *i = 0;
+      else return false;
+      return true;
+    }
+  }
+  return false;
+}
+
 Value RuleSet::Impl::CellValue(int column, std::optional<std::string_view> cell) const {
   if (!cell || IsMissing(*cell)) return Value::Missing();
   if (!checked.schema_known) return ParseCellByContent(*cell);
   const Column& col = checked.schema.columns[column];
-  std::string_view s = *cell;
-  switch (col.type) {
-    case ColumnType::kString: return Value(std::string(s));
-    case ColumnType::kInt: {
-      int64_t i;
-      auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), i);
-      if (ec == std::errc() && p == s.data() + s.size() && !s.empty()) return Value(i);
-      break;
-    }
-    case ColumnType::kDouble: {
-      double d;
-      auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
-      if (ec == std::errc() && p == s.data() + s.size() && !s.empty()) return Value(d);
-      break;
-    }
-    case ColumnType::kBool: {
-      if (s.size() == 4 && (s[0] | 0x20) == 't' && (s[1] | 0x20) == 'r' && (s[2] | 0x20) == 'u' &&
-          (s[3] | 0x20) == 'e') {
-        return Value(true);
-      }
-      if (s.size() == 5 && (s[0] | 0x20) == 'f' && (s[1] | 0x20) == 'a' && (s[2] | 0x20) == 'l' &&
-          (s[3] | 0x20) == 's' && (s[4] | 0x20) == 'e') {
-        return Value(false);
-      }
-      break;
+  int64_t i = 0;
+  double d = 0;
+  if (ParseTypedCell(col.type, *cell, &i, &d)) {
+    switch (col.type) {
+      case ColumnType::kString: return Value(std::string(*cell));
+      case ColumnType::kInt: return Value(i);
+      case ColumnType::kDouble: return Value(d);
+      case ColumnType::kBool: return Value(i != 0);
     }
   }
-  return Value::Error(fmt::format("cell {} of column '{}' is not a valid {}", QuoteString(s),
+  return Value::Error(fmt::format("cell {} of column '{}' is not a valid {}", QuoteString(*cell),
                                   col.name, ColumnTypeName(col.type)));
 }
 

@@ -27,6 +27,10 @@ struct RuleSet::Impl {
   Prediction PredictTyped(const std::vector<Value>& row) const;
 };
 
+// Parses a cell as `type`: true with the value in *i (int; bool as 0/1) or *d (double), or false
+// when it is not a valid cell of that type. Strings always parse (nothing is stored).
+bool ParseTypedCell(ColumnType type, std::string_view cell, int64_t* i, double* d);
+
 // Parses a cell by content: int, then double, then "true"/"false", else string.
 Value ParseCellByContent(std::string_view cell);
 

@@ -19,6 +19,8 @@ struct EvalOptions {
   int bootstrap = 1000;                  // resamples for confidence intervals; 0 turns them off
   uint64_t seed = 42;
   std::vector<std::string> slice_by;     // columns whose values define slices
+  std::string shadow_column;             // an existing system's decisions (class names or label
+                                         // values), scored beside the rules on the same rows
   bool skip_bad_rows = false;            // count malformed records instead of stopping
   int threads = 0;                       // CSV is parsed and evaluated on this many threads (0: all cores);
                                          // every figure is identical whatever the number

@@ -49,6 +49,15 @@ struct SliceFigures {
   double accuracy = 0, macro_f1 = 0, coverage = 0;
 };
 
+// The rules beside an existing system (shadow mode), on the labeled rows where it decided.
+struct ShadowFigures {
+  std::string column;
+  int64_t rows = 0;            // labeled rows with a decision of the existing system
+  int64_t unrecognized = 0;    // decisions that are not a class name or label value (not scored)
+  double agreement = 0;        // share of rows where both predict the same class
+  double rules_accuracy = 0, shadow_accuracy = 0;
+};
+
 struct Report {
   // The rule set.
   std::string ruleset_name, ruleset_version, ruleset_sha256;
@@ -79,6 +88,7 @@ struct Report {
   std::vector<RuleFigures> rules;
   int64_t default_rows = 0, default_correct = 0;  // rows where no rule fired
   std::vector<SliceFigures> slices;
+  std::optional<ShadowFigures> shadow;
   double seconds = 0;
 };
 
