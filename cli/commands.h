@@ -16,6 +16,8 @@ using Runner = std::function<int()>;
 void AddCheck(CLI::App& app, Runner* run);
 void AddExplain(CLI::App& app, Runner* run);
 void AddEval(CLI::App& app, Runner* run);
+void AddPredict(CLI::App& app, Runner* run);
+void AddDataset(CLI::App& app, Runner* run);
 
 }  // namespace hunch::cli
 

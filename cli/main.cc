@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   hunch::cli::AddCheck(app, &run);
   hunch::cli::AddExplain(app, &run);
   hunch::cli::AddEval(app, &run);
+  hunch::cli::AddPredict(app, &run);
+  hunch::cli::AddDataset(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

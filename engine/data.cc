@@ -11,7 +11,7 @@
 namespace hunch {
 namespace {
 
-Result<std::unique_ptr<TableReader>> Open(const std::string& path, const DataOptions& options) {
+Result<std::unique_ptr<TableReader>> OpenReader(const std::string& path, const DataOptions& options) {
   auto format = ParseInputFormat(options.format);
   if (!format.ok()) return format.status();
   ReaderOptions ro;
@@ -28,9 +28,63 @@ std::string CellText(const nlohmann::json& v) {
 
 }  // namespace
 
+struct RowCursor::Impl {
+  std::unique_ptr<TableReader> reader;
+  RawRecord record;
+  int64_t line = 0;
+};
+
+RowCursor::RowCursor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RowCursor::~RowCursor() = default;
+
+Result<std::unique_ptr<RowCursor>> RowCursor::Open(const std::string& path, const DataOptions& options) {
+  auto reader = OpenReader(path, options);
+  if (!reader.ok()) return reader.status();
+  auto impl = std::make_unique<Impl>();
+  impl->reader = std::move(*reader);
+  return std::unique_ptr<RowCursor>(new RowCursor(std::move(impl)));
+}
+
+const std::vector<std::string>& RowCursor::header() const { return impl_->reader->header(); }
+
+Result<bool> RowCursor::Next() {
+  auto more = impl_->reader->Next(&impl_->record);
+  if (more.ok()) {
+    if (*more) impl_->line = impl_->record.line;
+    return more;
+  }
+  // Messages read "NAME:LINE: error: ..." or "NAME:LINE:COL: error: ...": keep the line.
+  const std::string& m = more.status().message();
+  size_t at = m.find(": error:");
+  size_t colon = m.rfind(':', at == std::string::npos ? 0 : at - 1);
+  if (at != std::string::npos && colon != std::string::npos) {
+    std::string_view digits(m.data() + colon + 1, at - colon - 1);
+    int64_t n = 0;
+    bool numeric = !digits.empty();
+    for (char c : digits) {
+      numeric &= c >= '0' && c <= '9';
+      n = n * 10 + (c - '0');
+    }
+    if (!numeric) {  // NAME:LINE:COL: the line is the field before
+      size_t prev = m.rfind(':', colon - 1);
+      if (prev != std::string::npos) {
+        n = std::strtoll(m.c_str() + prev + 1, nullptr, 10);
+        numeric = true;
+      }
+    }
+    if (numeric) impl_->line = n;
+  }
+  return more;
+}
+
+bool RowCursor::Recover() { return impl_->reader->Recover(); }
+int64_t RowCursor::line() const { return impl_->line; }
+const std::vector<std::string_view>& RowCursor::cells() const { return impl_->record.cells; }
+const std::vector<bool>& RowCursor::present() const { return impl_->record.present; }
+
 Result<Schema> InferFileSchema(const std::string& path, const std::vector<std::string>& missing_values,
                                const DataOptions& options) {
-  auto reader = Open(path, options);
+  auto reader = OpenReader(path, options);
   if (!reader.ok()) return reader.status();
   std::vector<std::vector<std::string>> cells;
   std::vector<std::vector<bool>> present;
@@ -73,7 +127,7 @@ Result<std::shared_ptr<const RuleSet>> LoadRuleSetForData(const std::string& rul
 
 Result<RawRow> ReadDataRow(const std::string& path, int64_t number, const RuleSet& rules,
                            const DataOptions& options, std::vector<std::string>* storage) {
-  auto reader = Open(path, options);
+  auto reader = OpenReader(path, options);
   if (!reader.ok()) return reader.status();
   RawRecord rec;
   while (true) {

@@ -19,6 +19,27 @@ struct DataOptions {
   size_t sample_rows = 10000;   // rows read to infer column types
 };
 
+// Streams the records of a CSV or JSONL file (or stdin, "-") one at a time. Not thread-safe.
+class RowCursor {
+ public:
+  static Result<std::unique_ptr<RowCursor>> Open(const std::string& path, const DataOptions& options);
+  ~RowCursor();
+  const std::vector<std::string>& header() const;
+  // Advances to the next record: true, false at the end, or an error "PATH:LINE: error: ...".
+  Result<bool> Next();
+  // After an error from Next(), skips the bad record; false when reading cannot go on.
+  bool Recover();
+  int64_t line() const;  // line where the current record (or the last error) starts
+  // The current record's cells (aligned to header()) and which are present; valid until Next().
+  const std::vector<std::string_view>& cells() const;
+  const std::vector<bool>& present() const;
+
+  struct Impl;
+ private:
+  explicit RowCursor(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 // Infers the schema of the data file at `path` from its header and first rows.
 Result<Schema> InferFileSchema(const std::string& path, const std::vector<std::string>& missing_values,
                                const DataOptions& options);

@@ -1,0 +1,253 @@
+// `hunch predict`: stream rows in (CSV or JSONL), predictions out (JSONL), optionally logging each.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "hunch/data.h"
+#include "hunch/prediction_log.h"
+#include "hunch/ruleset.h"
+
+namespace hunch::cli {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+struct PredictArgs {
+  std::string rules, input = "-", input_format = "auto", log_dir, id_field, shadow_field, fsync = "interval";
+  double sample_percent = 100;
+  std::vector<std::string> metadata;
+};
+
+// Predicts rows and writes one JSON line per input line; logs when asked.
+class Predictor {
+ public:
+  Predictor(const RuleSet& rules, const PredictArgs& args, PredictionLog* log,
+            std::map<std::string, std::string> metadata)
+      : rules_(rules), args_(args), log_(log), metadata_(std::move(metadata)) {}
+
+  // `row` is aligned to rules.schema(); `input_json` is the row as received, `fields` maps
+  // field names to their text for --id-field and --shadow-field.
+  void Emit(int64_t line, const RawRow& row, std::string input_json,
+            const std::function<std::optional<std::string>(const std::string&)>& field) {
+    const auto t0 = std::chrono::steady_clock::now();
+    Prediction p = rules_.Predict(row);
+    const auto t1 = std::chrono::steady_clock::now();
+    const auto& classes = rules_.class_names();
+    json out;
+    out["line"] = line;
+    std::optional<std::string> id = args_.id_field.empty() ? std::nullopt : field(args_.id_field);
+    out["id"] = id ? json(*id) : json(nullptr);
+    out["prediction"] = p.class_index < 0 ? "abstain" : classes[p.class_index];
+    out["rule"] = p.rule < 0 ? json(nullptr) : json(rules_.rules()[p.rule].name);
+    out["confidence"] = p.confidence ? json(*p.confidence) : json(nullptr);
+    json fired = json::array();
+    for (int j : p.fired) fired.push_back(rules_.rules()[j].name);
+    out["fired"] = fired;
+    if (log_ != nullptr) {
+      LogRecord rec;
+      rec.inference_id = id.value_or("");
+      rec.ruleset_name = rules_.name();
+      rec.ruleset_version = rules_.version();
+      rec.ruleset_sha256 = rules_.sha256();
+      rec.label_column = rules_.label_column();
+      rec.input_json = std::move(input_json);
+      rec.prediction = out["prediction"].get<std::string>();
+      rec.rule = p.rule < 0 ? "" : rules_.rules()[p.rule].name;
+      rec.confidence = p.confidence;
+      for (int j : p.fired) rec.fired.push_back(rules_.rules()[j].name);
+      rec.metadata = metadata_;
+      if (!args_.shadow_field.empty()) {
+        rec.shadow_decision = field(args_.shadow_field);
+        if (rec.shadow_decision) {
+          const std::string& d = *rec.shadow_decision;
+          rec.shadow_agrees = d == rec.prediction ||
+                              (p.class_index >= 0 && d == rules_.raw_labels()[p.class_index]);
+        }
+      }
+      rec.latency_us = std::chrono::duration_cast<std::chrono::microseconds>(t1 - t0).count();
+      bool kept = false;
+      Status s = log_->Append(&rec, &kept);
+      if (!s.ok()) {
+        Error(line, s.message());
+        return;
+      }
+      out["event_id"] = kept ? json(rec.event_id) : json(nullptr);
+    }
+    std::cout << out.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
+  }
+
+  void Error(int64_t line, const std::string& message) {
+    ++errors_;
+    json out = {{"line", line}, {"error", message}};
+    std::cout << out.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
+  }
+  int64_t errors() const { return errors_; }
+
+ private:
+  const RuleSet& rules_;
+  const PredictArgs& args_;
+  PredictionLog* log_;
+  std::map<std::string, std::string> metadata_;
+  int64_t errors_ = 0;
+};
+
+int RunPredict(const PredictArgs& args) {
+  std::vector<Diagnostic> diags;
+  LoadOptions lopts;
+  lopts.lint = false;
+  auto rs = RuleSet::Load(args.rules, lopts, &diags);
+  if (!rs.ok()) {
+    std::cerr << FormatDiagnostics(diags) << rs.status().message() << "\n";
+    return rs.status().code() == StatusCode::kRuleError ? kErrors : kUsage;
+  }
+  const RuleSet& rules = **rs;
+  std::map<std::string, std::string> metadata;
+  for (const auto& kv : args.metadata) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << fmt::format("hunch predict: error: --metadata '{}': expected KEY=VALUE\n", kv);
+      return kUsage;
+    }
+    metadata[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  std::unique_ptr<PredictionLog> log;
+  if (!args.log_dir.empty()) {
+    LogOptions lo;
+    lo.dir = args.log_dir;
+    lo.fsync = args.fsync == "always" ? FsyncMode::kAlways : args.fsync == "never" ? FsyncMode::kNever : FsyncMode::kInterval;
+    lo.sample_rate = args.sample_percent / 100.0;
+    auto opened = PredictionLog::Open(lo);
+    if (!opened.ok()) {
+      std::cerr << opened.status().message() << "\n";
+      return kUsage;
+    }
+    log = std::move(*opened);
+  }
+  std::ios::sync_with_stdio(false);
+  Predictor predictor(rules, args, log.get(), metadata);
+  const Schema& schema = rules.schema();
+
+  const bool jsonl = args.input_format == "jsonl" ||
+                     (args.input_format == "auto" && args.input != "-" &&
+                      (args.input.ends_with(".jsonl") || args.input.ends_with(".ndjson") || args.input.ends_with(".json")));
+  if (jsonl) {
+    // Line by line, so each output line follows its input line at once (a pipe stays interactive).
+    std::ifstream file;
+    std::istream* in = &std::cin;
+    if (args.input != "-") {
+      file.open(args.input, std::ios::binary);
+      if (!file) {
+        std::cerr << fmt::format("{}: error: cannot open: {}\n", args.input, std::strerror(errno));
+        return kUsage;
+      }
+      in = &file;
+    }
+    std::string text;
+    std::vector<std::string> storage;
+    int64_t line = 0;
+    while (std::getline(*in, text)) {
+      ++line;
+      if (!text.empty() && text.back() == '\r') text.pop_back();
+      if (text.find_first_not_of(" \t") == std::string::npos) continue;
+      auto row = RowFromJson(text, rules, &storage, nullptr);
+      if (!row.ok()) {
+        predictor.Error(line, row.status().message().substr(row.status().message().find("error: ") + 7));
+        continue;
+      }
+      json obj = json::parse(text, nullptr, false);
+      predictor.Emit(line, *row, text, [&](const std::string& name) -> std::optional<std::string> {
+        auto it = obj.find(name);
+        if (it == obj.end() || it->is_null()) return std::nullopt;
+        return it->is_string() ? it->get<std::string>() : it->dump();
+      });
+    }
+  } else {
+    DataOptions dopts;
+    dopts.format = "csv";
+    auto opened = RowCursor::Open(args.input, dopts);
+    if (!opened.ok()) {
+      std::cerr << opened.status().message() << "\n";
+      return kUsage;
+    }
+    RowCursor& cursor = **opened;
+    const auto& header = cursor.header();
+    std::vector<int> column_of(schema.columns.size(), -1);
+    for (size_t c = 0; c < schema.columns.size(); ++c) {
+      for (size_t h = 0; h < header.size(); ++h) {
+        if (header[h] == schema.columns[c].name) column_of[c] = static_cast<int>(h);
+      }
+    }
+    RawRow row(schema.columns.size());
+    for (;;) {
+      auto more = cursor.Next();
+      if (!more.ok()) {
+        const std::string& m = more.status().message();
+        predictor.Error(cursor.line(), m.substr(m.find("error: ") == std::string::npos ? 0 : m.find("error: ") + 7));
+        if (!cursor.Recover()) break;
+        continue;
+      }
+      if (!*more) break;
+      const auto& cells = cursor.cells();
+      for (size_t c = 0; c < row.size(); ++c) {
+        const int h = column_of[c];
+        row[c] = h >= 0 && cursor.present()[h] ? std::optional<std::string_view>(cells[h]) : std::nullopt;
+      }
+      std::string input_json;
+      if (log) {
+        json obj = json::object();
+        for (size_t h = 0; h < header.size(); ++h) obj[header[h]] = std::string(cells[h]);
+        input_json = obj.dump(-1, ' ', false, json::error_handler_t::replace);
+      }
+      predictor.Emit(cursor.line(), row, std::move(input_json), [&](const std::string& name) -> std::optional<std::string> {
+        for (size_t h = 0; h < header.size(); ++h) {
+          if (header[h] == name) return std::string(cells[h]);
+        }
+        return std::nullopt;
+      });
+    }
+  }
+  std::cout.flush();
+  if (log) {
+    if (Status s = log->Flush(); !s.ok()) {
+      std::cerr << s.message() << "\n";
+      return kErrors;
+    }
+  }
+  return predictor.errors() > 0 ? kErrors : kOk;
+}
+
+}  // namespace
+
+void AddPredict(CLI::App& app, Runner* run) {
+  auto args = std::make_shared<PredictArgs>();
+  CLI::App* sub = app.add_subcommand("predict", "Predict a stream of rows (CSV or JSONL in, JSONL out), logging each");
+  sub->add_option("RULES", args->rules, "Rule file (YAML)")->required();
+  sub->add_option("INPUT", args->input, "CSV or JSONL rows; '-' (default) for stdin");
+  sub->add_option("--input-format", args->input_format, "csv, jsonl or auto (by extension; stdin is CSV)")
+      ->check(CLI::IsMember({"csv", "jsonl", "auto"}));
+  sub->add_option("--log", args->log_dir, "Append every prediction to the prediction log in this directory");
+  sub->add_option("--id-field", args->id_field, "Input field that identifies the row (the record's inference_id)");
+  sub->add_option("--shadow-field", args->shadow_field, "Input field holding the existing system's decision");
+  sub->add_option("--sample", args->sample_percent, "Percent of predictions to log (default 100)")->check(CLI::Range(0.0, 100.0));
+  sub->add_option("--fsync", args->fsync, "always, interval (100 ms, default) or never")
+      ->check(CLI::IsMember({"always", "interval", "never"}));
+  sub->add_option("--metadata", args->metadata, "KEY=VALUE recorded with every logged prediction (repeatable)");
+  sub->footer(
+      "Output: one JSON line per input line, in order: {\"line\", \"id\", \"prediction\", \"rule\", \"confidence\",\n"
+      "\"fired\", \"event_id\"}, or {\"line\", \"error\"} for a bad line (the stream goes on; exit status 1).\n"
+      "Examples:\n"
+      "  hunch predict examples/fraud/rules.yaml examples/fraud/transactions.csv --id-field id\n"
+      "  tail -f requests.jsonl | hunch predict rules.yaml - --input-format jsonl --log /var/log/hunch --fsync always");
+  sub->callback([run, args] { *run = [args] { return RunPredict(*args); }; });
+}
+
+}  // namespace hunch::cli
