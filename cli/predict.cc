@@ -27,12 +27,20 @@ struct PredictArgs {
   std::vector<std::string> metadata;
 };
 
+const std::string kAbstain = "abstain";
+
 // Predicts rows and writes one JSON line per input line; logs when asked.
 class Predictor {
  public:
   Predictor(const RuleSet& rules, const PredictArgs& args, PredictionLog* log,
             std::map<std::string, std::string> metadata)
-      : rules_(rules), args_(args), log_(log), metadata_(std::move(metadata)) {}
+      : rules_(rules), args_(args), log_(log) {
+    record_.ruleset_name = rules.name();
+    record_.ruleset_version = rules.version();
+    record_.ruleset_sha256 = rules.sha256();
+    record_.label_column = rules.label_column();
+    record_.metadata = std::move(metadata);
+  }
 
   // `row` is aligned to rules.schema(); `input_json` is the row as received, `fields` maps
   // field names to their text for --id-field and --shadow-field.
@@ -42,31 +50,43 @@ class Predictor {
     Prediction p = rules_.Predict(row);
     const auto t1 = std::chrono::steady_clock::now();
     const auto& classes = rules_.class_names();
-    json out;
-    out["line"] = line;
+    const auto& rules = rules_.rules();
+    const std::string& prediction = p.class_index < 0 ? kAbstain : classes[p.class_index];
     std::optional<std::string> id = args_.id_field.empty() ? std::nullopt : field(args_.id_field);
-    out["id"] = id ? json(*id) : json(nullptr);
-    out["prediction"] = p.class_index < 0 ? "abstain" : classes[p.class_index];
-    out["rule"] = p.rule < 0 ? json(nullptr) : json(rules_.rules()[p.rule].name);
-    out["confidence"] = p.confidence ? json(*p.confidence) : json(nullptr);
-    json fired = json::array();
-    for (int j : p.fired) fired.push_back(rules_.rules()[j].name);
-    out["fired"] = fired;
+    // Built by hand: this line is written once per row and is the hot path of the command.
+    std::string out = "{\"line\":" + std::to_string(line) + ",\"id\":";
+    if (id) AppendJsonString(*id, &out);
+    else out += "null";
+    out += ",\"prediction\":";
+    AppendJsonString(prediction, &out);
+    out += ",\"rule\":";
+    if (p.rule >= 0) AppendJsonString(rules[p.rule].name, &out);
+    else out += "null";
+    out += ",\"confidence\":";
+    out += p.confidence ? fmt::format("{}", *p.confidence) : "null";
+    out += ",\"fired\":[";
+    for (size_t i = 0; i < p.fired.size(); ++i) {
+      if (i > 0) out += ',';
+      AppendJsonString(rules[p.fired[i]].name, &out);
+    }
+    out += ']';
     if (log_ != nullptr) {
-      LogRecord rec;
+      // One record reused across rows: the constant fields are set once and the per-row strings
+      // keep their capacity, so logging a row allocates little.
+      LogRecord& rec = record_;
+      rec.event_id.clear();
+      rec.timestamp_us = 0;
       rec.inference_id = id.value_or("");
-      rec.ruleset_name = rules_.name();
-      rec.ruleset_version = rules_.version();
-      rec.ruleset_sha256 = rules_.sha256();
-      rec.label_column = rules_.label_column();
-      rec.input_json = std::move(input_json);
-      rec.prediction = out["prediction"].get<std::string>();
-      rec.rule = p.rule < 0 ? "" : rules_.rules()[p.rule].name;
+      rec.input_json.swap(input_json);
+      rec.prediction = prediction;
+      if (p.rule < 0) rec.rule.clear();
+      else rec.rule = rules[p.rule].name;
       rec.confidence = p.confidence;
-      for (int j : p.fired) rec.fired.push_back(rules_.rules()[j].name);
-      rec.metadata = metadata_;
+      rec.fired.resize(p.fired.size());
+      for (size_t i = 0; i < p.fired.size(); ++i) rec.fired[i] = rules[p.fired[i]].name;
       if (!args_.shadow_field.empty()) {
         rec.shadow_decision = field(args_.shadow_field);
+        rec.shadow_agrees.reset();
         if (rec.shadow_decision) {
           const std::string& d = *rec.shadow_decision;
           rec.shadow_agrees = d == rec.prediction ||
@@ -80,9 +100,12 @@ class Predictor {
         Error(line, s.message());
         return;
       }
-      out["event_id"] = kept ? json(rec.event_id) : json(nullptr);
+      out += ",\"event_id\":";
+      if (kept) AppendJsonString(rec.event_id, &out);
+      else out += "null";
     }
-    std::cout << out.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
+    out += "}\n";
+    std::cout << out;
   }
 
   void Error(int64_t line, const std::string& message) {
@@ -96,7 +119,7 @@ class Predictor {
   const RuleSet& rules_;
   const PredictArgs& args_;
   PredictionLog* log_;
-  std::map<std::string, std::string> metadata_;
+  LogRecord record_;
   int64_t errors_ = 0;
 };
 
@@ -125,6 +148,7 @@ int RunPredict(const PredictArgs& args) {
     lo.dir = args.log_dir;
     lo.fsync = args.fsync == "always" ? FsyncMode::kAlways : args.fsync == "never" ? FsyncMode::kNever : FsyncMode::kInterval;
     lo.sample_rate = args.sample_percent / 100.0;
+    lo.validate_input = false;  // inputs are built by AppendRecordJson or parsed by RowFromJson
     auto opened = PredictionLog::Open(lo);
     if (!opened.ok()) {
       std::cerr << opened.status().message() << "\n";
@@ -202,11 +226,7 @@ int RunPredict(const PredictArgs& args) {
         row[c] = h >= 0 && cursor.present()[h] ? std::optional<std::string_view>(cells[h]) : std::nullopt;
       }
       std::string input_json;
-      if (log) {
-        json obj = json::object();
-        for (size_t h = 0; h < header.size(); ++h) obj[header[h]] = std::string(cells[h]);
-        input_json = obj.dump(-1, ' ', false, json::error_handler_t::replace);
-      }
+      if (log) AppendRecordJson(header, cells, cursor.present(), &input_json);
       predictor.Emit(cursor.line(), row, std::move(input_json), [&](const std::string& name) -> std::optional<std::string> {
         for (size_t h = 0; h < header.size(); ++h) {
           if (header[h] == name) return std::string(cells[h]);

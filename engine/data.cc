@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/table_reader.h"
+#include "rules/text.h"
 #include "rules/rule_file.h"
 
 namespace hunch {
@@ -81,6 +82,59 @@ bool RowCursor::Recover() { return impl_->reader->Recover(); }
 int64_t RowCursor::line() const { return impl_->line; }
 const std::vector<std::string_view>& RowCursor::cells() const { return impl_->record.cells; }
 const std::vector<bool>& RowCursor::present() const { return impl_->record.present; }
+
+void AppendJsonString(std::string_view s, std::string* out) {
+  out->push_back('"');
+  size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      // Copy the whole run of plain characters at once.
+      size_t j = i + 1;
+      while (j < s.size()) {
+        const unsigned char d = static_cast<unsigned char>(s[j]);
+        if (d < 0x20 || d >= 0x80 || d == '"' || d == '\\') break;
+        ++j;
+      }
+      out->append(s.data() + i, j - i);
+      i = j;
+    } else if (c < 0x80) {
+      switch (c) {
+        case '"': *out += "\\\""; break;
+        case '\\': *out += "\\\\"; break;
+        case '\n': *out += "\\n"; break;
+        case '\r': *out += "\\r"; break;
+        case '\t': *out += "\\t"; break;
+        default: *out += fmt::format("\\u{:04x}", c);
+      }
+      ++i;
+    } else {
+      // A whole UTF-8 sequence, copied when valid, else one replacement character.
+      size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+      if (len > 1 && i + len <= s.size() && IsValidUtf8(s.substr(i, len))) {
+        out->append(s.substr(i, len));
+        i += len;
+      } else {
+        *out += "\xEF\xBF\xBD";
+        ++i;
+      }
+    }
+  }
+  out->push_back('"');
+}
+
+void AppendRecordJson(const std::vector<std::string>& header, const std::vector<std::string_view>& cells,
+                      const std::vector<bool>& present, std::string* out) {
+  out->push_back('{');
+  for (size_t h = 0; h < header.size(); ++h) {
+    if (h > 0) out->push_back(',');
+    AppendJsonString(header[h], out);
+    out->push_back(':');
+    if (h < cells.size() && h < present.size() && present[h]) AppendJsonString(cells[h], out);
+    else *out += "null";
+  }
+  out->push_back('}');
+}
 
 Result<Schema> InferFileSchema(const std::string& path, const std::vector<std::string>& missing_values,
                                const DataOptions& options) {

@@ -65,9 +65,20 @@ CivilTime ToCivil(int64_t unix_us) {
 }
 
 std::string FormatTimestamp(int64_t unix_us) {
+  // Written digit by digit: it runs once per record, where fmt::format showed up in profiles.
   const CivilTime t = ToCivil(unix_us);
-  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:06d}Z", t.year, t.month, t.day,
-                     t.hour, t.minute, t.second, t.micros);
+  char buf[28] = "0000-00-00T00:00:00.000000Z";
+  auto put = [&buf](int at, int64_t value, int digits) {
+    for (int i = at + digits - 1; i >= at; --i, value /= 10) buf[i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, t.year, 4);
+  put(5, t.month, 2);
+  put(8, t.day, 2);
+  put(11, t.hour, 2);
+  put(14, t.minute, 2);
+  put(17, t.second, 2);
+  put(20, t.micros, 6);
+  return std::string(buf, 27);
 }
 
 std::string ErrnoText(int error) { return std::strerror(error); }
@@ -511,7 +522,9 @@ Status PredictionLog::Append(LogRecord* record, bool* kept) {
     return Status::Ok();
   }
   try {
-    if (Status s = CheckInputJson(record->input_json); !s.ok()) return s;
+    if (impl.options.validate_input) {
+      if (Status s = CheckInputJson(record->input_json); !s.ok()) return s;
+    }
     if (record->timestamp_us < 0) {
       return InvalidArgument(
           fmt::format("prediction log: timestamp_us {} is before 1970", record->timestamp_us));

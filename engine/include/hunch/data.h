@@ -40,6 +40,13 @@ class RowCursor {
   std::unique_ptr<Impl> impl_;
 };
 
+// A record as a JSON object of strings ({"name": "cell", ...}), absent cells as null; invalid UTF-8
+// is replaced by U+FFFD so the result is always valid JSON. Appends to `out`.
+void AppendRecordJson(const std::vector<std::string>& header, const std::vector<std::string_view>& cells,
+                      const std::vector<bool>& present, std::string* out);
+// Appends `s` as a JSON string literal (quoted and escaped; invalid UTF-8 replaced).
+void AppendJsonString(std::string_view s, std::string* out);
+
 // Infers the schema of the data file at `path` from its header and first rows.
 Result<Schema> InferFileSchema(const std::string& path, const std::vector<std::string>& missing_values,
                                const DataOptions& options);

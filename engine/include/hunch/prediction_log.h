@@ -30,6 +30,9 @@ struct LogOptions {
   uint64_t max_segment_bytes = 64ull << 20;   // a segment is closed and a new one opened past this
   double sample_rate = 1.0;                   // share of records kept, 0..1 (predictions unaffected)
   uint64_t seed = 0;                          // of the sampling; 0 = from the clock
+  // Parse every record's input_json to refuse one that is not a JSON object. A caller that
+  // builds it with AppendRecordJson (hunch/data.h) or has parsed it already may skip the cost.
+  bool validate_input = true;
 };
 
 // One prediction as logged. JSON-valued fields hold serialized JSON text.
