@@ -11,8 +11,8 @@ namespace hunch::cli {
 void AddDataset(CLI::App& app, Runner* run) {
   auto o = std::make_shared<DatasetOptions>();
   CLI::App* sub = app.add_subcommand("dataset", "Join logged predictions with labels into a training set");
-  sub->add_option("--log", o->log_dir, "Prediction log directory (from predict --log or serve --log)")->required();
-  sub->add_option("--labels", o->labels_path, "Labels: CSV or JSONL with columns id, label [, timestamp, source]")->required();
+  sub->add_option("--log", o->log_dir, "Prediction log directory (from hunch predict --log)")->required();
+  sub->add_option("--labels", o->labels_path, "Labels: CSV or JSONL with columns id, label [, timestamp]")->required();
   sub->add_option("-o,--output", o->output_path, "Training set to write (.csv or .jsonl; '-' for stdout)")->required();
   sub->add_option("--format", o->output_format, "csv, jsonl or auto (by the output's extension)")
       ->check(CLI::IsMember({"csv", "jsonl", "auto"}));

@@ -55,11 +55,13 @@ void AddEval(CLI::App& app, Runner* run) {
   sub->add_option("--seed", args->options.seed, "Seed of the bootstrap");
   sub->add_option("--threads", args->options.threads, "Threads for CSV input (0: all cores); results do not depend on it")
       ->check(CLI::Range(0, 256));
-  sub->add_option("--slice-by", args->options.slice_by, "Report metrics per value of this column (repeatable)");
+  sub->add_option("--slice-by", args->options.slice_by, "Report metrics per value of this column (repeatable)")
+      ->allow_extra_args(false);
   sub->add_option("--shadow-column", args->options.shadow_column,
                   "Column with an existing system's decisions, scored beside the rules");
   sub->add_flag("--skip-bad-rows", args->options.skip_bad_rows, "Count and skip malformed rows instead of stopping");
-  sub->add_option("--fail-under", args->fail_under, "METRIC=VALUE: exit 3 when the metric is below (repeatable)");
+  sub->add_option("--fail-under", args->fail_under, "METRIC=VALUE: exit 3 when the metric is below (repeatable)")
+      ->allow_extra_args(false);
   sub->footer(fmt::format(
       "Metrics for --fail-under: {}.\n"
       "Exit status: 0 ok, 1 rule-file errors, 2 usage, I/O or data errors, 3 a --fail-under threshold missed.\n"

@@ -32,7 +32,7 @@ const std::string kAbstain = "abstain";
 // Predicts rows and writes one JSON line per input line; logs when asked.
 class Predictor {
  public:
-  Predictor(const RuleSet& rules, const PredictArgs& args, PredictionLog* log,
+  Predictor(const RuleSet& rules, const PredictArgs& args, PredictionSink* log,
             std::map<std::string, std::string> metadata)
       : rules_(rules), args_(args), log_(log) {
     record_.ruleset_name = rules.name();
@@ -70,6 +70,15 @@ class Predictor {
       AppendJsonString(rules[p.fired[i]].name, &out);
     }
     out += ']';
+    if (!p.errored.empty()) {
+      // Conditions that hit a runtime error (e.g. a cell of the wrong type) did not fire: say so.
+      out += ",\"errored\":[";
+      for (size_t i = 0; i < p.errored.size(); ++i) {
+        if (i > 0) out += ',';
+        AppendJsonString(rules[p.errored[i]].name, &out);
+      }
+      out += ']';
+    }
     if (log_ != nullptr) {
       // One record reused across rows: the constant fields are set once and the per-row strings
       // keep their capacity, so logging a row allocates little.
@@ -118,7 +127,7 @@ class Predictor {
  private:
   const RuleSet& rules_;
   const PredictArgs& args_;
-  PredictionLog* log_;
+  PredictionSink* log_;
   LogRecord record_;
   int64_t errors_ = 0;
 };
@@ -142,14 +151,14 @@ int RunPredict(const PredictArgs& args) {
     }
     metadata[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
-  std::unique_ptr<PredictionLog> log;
+  std::unique_ptr<PredictionSink> log;
   if (!args.log_dir.empty()) {
     LogOptions lo;
     lo.dir = args.log_dir;
     lo.fsync = args.fsync == "always" ? FsyncMode::kAlways : args.fsync == "never" ? FsyncMode::kNever : FsyncMode::kInterval;
     lo.sample_rate = args.sample_percent / 100.0;
     lo.validate_input = false;  // inputs are built by AppendRecordJson or parsed by RowFromJson
-    auto opened = PredictionLog::Open(lo);
+    auto opened = OpenPredictionSink(lo);
     if (!opened.ok()) {
       std::cerr << opened.status().message() << "\n";
       return kUsage;
@@ -260,7 +269,8 @@ void AddPredict(CLI::App& app, Runner* run) {
   sub->add_option("--sample", args->sample_percent, "Percent of predictions to log (default 100)")->check(CLI::Range(0.0, 100.0));
   sub->add_option("--fsync", args->fsync, "always, interval (100 ms, default) or never")
       ->check(CLI::IsMember({"always", "interval", "never"}));
-  sub->add_option("--metadata", args->metadata, "KEY=VALUE recorded with every logged prediction (repeatable)");
+  sub->add_option("--metadata", args->metadata, "KEY=VALUE recorded with every logged prediction (repeatable)")
+      ->allow_extra_args(false);
   sub->footer(
       "Output: one JSON line per input line, in order: {\"line\", \"id\", \"prediction\", \"rule\", \"confidence\",\n"
       "\"fired\", \"event_id\"}, or {\"line\", \"error\"} for a bad line (the stream goes on; exit status 1).\n"

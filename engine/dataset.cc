@@ -156,7 +156,8 @@ Result<DatasetStats> BuildDataset(const DatasetOptions& o) {
     ++st.predictions;
     if (r.contains("shadow") && r["shadow"].is_object()) {
       ++st.shadow_records;
-      st.shadow_agreements += r["shadow"].value("agrees", false) ? 1 : 0;
+      const json& agrees = r["shadow"].contains("agrees") ? r["shadow"]["agrees"] : json();
+      st.shadow_agreements += agrees.is_boolean() && agrees.get<bool>() ? 1 : 0;
     }
     const std::string key = r.contains(o.join_on) ? CellText(r[o.join_on]) : "";
     if (key.empty()) {

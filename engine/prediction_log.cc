@@ -287,6 +287,10 @@ struct Batch {
   explicit Batch(bool sync) : sync(sync) {}
   std::string bytes;
   std::vector<Entry> entries;
+  // kInterval: records queued as they are, serialized by the background writer, so the caller's
+  // thread pays for a copy rather than for building the JSON line.
+  std::vector<LogRecord> deferred;
+  size_t deferred_bytes = 0;  // an estimate, for the early-flush threshold
   bool sync;
   bool done = false;
   Status status;
@@ -326,10 +330,20 @@ struct PredictionLog::Impl {
     return target->status;
   }
 
+  // Serializes `record` into `batch` as one line with its partition entry.
+  void AppendLine(const LogRecord& record, Batch* batch) {
+    std::string line = LogRecordToJson(record, options.sample_rate);
+    line += '\n';
+    batch->entries.push_back({FloorDiv(record.timestamp_us, kMicrosPerHour), record.timestamp_us, line.size()});
+    batch->bytes += line;
+  }
+
   // Leader only. On a failure the segment is abandoned (its tail may be a torn line, which must
   // stay the last line of its file) and every record of the batch is reported failed, although
   // those before the failure may be on disk.
-  Status WriteBatch(const Batch& batch) {
+  Status WriteBatch(Batch& batch) {
+    for (const LogRecord& record : batch.deferred) AppendLine(record, &batch);
+    batch.deferred.clear();
     Status status;
     size_t run_begin = 0, offset = 0, run_records = 0;
     for (const Batch::Entry& entry : batch.entries) {
@@ -420,10 +434,12 @@ struct PredictionLog::Impl {
     auto deadline = std::chrono::steady_clock::now() + interval;
     while (true) {
       flusher_wakeup.wait_until(
-          lock, deadline, [&] { return stopping || open_batch->bytes.size() >= kEarlyFlushBytes; });
+          lock, deadline, [&] {
+            return stopping || open_batch->bytes.size() + open_batch->deferred_bytes >= kEarlyFlushBytes;
+          });
       if (stopping) return;
       deadline = std::chrono::steady_clock::now() + interval;
-      if (open_batch->entries.empty()) continue;
+      if (open_batch->entries.empty() && open_batch->deferred.empty()) continue;
       Status status = Commit(lock);
       if (!status.ok() && deferred_error.ok()) deferred_error = std::move(status);
     }
@@ -532,6 +548,20 @@ Status PredictionLog::Append(LogRecord* record, bool* kept) {
     const int64_t now = NowMicros();
     if (record->event_id.empty()) record->event_id = UuidV7Generator::generator.Next(now / 1000);
     if (record->timestamp_us == 0) record->timestamp_us = now;
+    if (impl.options.fsync == FsyncMode::kInterval) {
+      std::unique_lock<std::mutex> lock(impl.mu);
+      Batch& batch = *impl.open_batch;
+      batch.deferred.push_back(*record);
+      batch.deferred_bytes += record->input_json.size() + 512;
+      if (batch.bytes.size() + batch.deferred_bytes >= kMaxBufferedBytes) {
+        Status status = impl.Commit(lock);
+        if (status.ok() && kept != nullptr) *kept = true;
+        return status;
+      }
+      if (batch.bytes.size() + batch.deferred_bytes >= kEarlyFlushBytes) impl.flusher_wakeup.notify_one();
+      if (kept != nullptr) *kept = true;
+      return Status::Ok();
+    }
     std::string line = LogRecordToJson(*record, impl.options.sample_rate);
     line += '\n';
 

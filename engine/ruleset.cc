@@ -190,6 +190,17 @@ Prediction RuleSet::Predict(const RawRow& row) const {
   return impl_->PredictTyped(typed);
 }
 
+std::vector<Prediction> RuleSet::PredictBatch(const std::vector<RawRow>& rows) const {
+  std::vector<Prediction> out;
+  out.reserve(rows.size());
+  std::vector<Value> typed;
+  for (const RawRow& row : rows) {
+    impl_->TypeRow(row, &typed);
+    out.push_back(impl_->PredictTyped(typed));
+  }
+  return out;
+}
+
 std::string RuleSet::Explain(const RawRow& row) const {
   std::vector<Value> typed;
   impl_->TypeRow(row, &typed);

@@ -8,9 +8,9 @@ packages=(
   build-essential cmake pkg-config            # toolchain
   libyaml-cpp-dev libre2-dev libfmt-dev       # rule files, regexes, formatting
   libcli11-dev nlohmann-json3-dev             # command line, JSON
-  zlib1g-dev libssl-dev                       # gzip input, SHA-256
+  zlib1g-dev libssl-dev libsqlite3-dev        # gzip input, SHA-256, the SQLite log sink
   catch2                                      # unit tests
-  python3 python3-numpy python3-sklearn       # the independent oracle in the tests
+  python3 python3-numpy python3-sklearn python3-jsonschema  # oracles and checks in the tests
 )
 missing=()
 for p in "${packages[@]}"; do

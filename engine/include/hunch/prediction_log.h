@@ -52,18 +52,32 @@ struct LogRecord {
   int64_t latency_us = 0;
 };
 
+// Where predictions are recorded: the JSONL log below, or an SQLite database.
+class PredictionSink {
+ public:
+  virtual ~PredictionSink() = default;
+  // Records one prediction (unless sampled out: Ok with *kept = false). Thread-safe.
+  virtual Status Append(LogRecord* record, bool* kept = nullptr) = 0;
+  // Makes everything recorded so far durable.
+  virtual Status Flush() = 0;
+};
+
+// Opens the sink `options.dir` names: "sqlite:PATH" for an SQLite database (one table, WAL mode,
+// the same fields as the JSONL record), anything else a JSONL log directory.
+Result<std::unique_ptr<PredictionSink>> OpenPredictionSink(const LogOptions& options);
+
 // Appends records to the log. Thread-safe: many threads may Append at once.
-class PredictionLog {
+class PredictionLog : public PredictionSink {
  public:
   // Creates DIR if needed. A previous writer's segments are never reopened: a new one starts.
   static Result<std::unique_ptr<PredictionLog>> Open(const LogOptions& options);
-  ~PredictionLog();  // flushes and closes
+  ~PredictionLog() override;  // flushes and closes
 
   // Writes one record (unless sampled out: then returns Ok with *kept = false). With kAlways it
   // returns only after the record is durable. Fills record->event_id and timestamp_us if empty.
-  Status Append(LogRecord* record, bool* kept = nullptr);
+  Status Append(LogRecord* record, bool* kept = nullptr) override;
   // Writes everything buffered to disk now.
-  Status Flush();
+  Status Flush() override;
 
   struct Stats {
     uint64_t records = 0, bytes = 0, sampled_out = 0, errors = 0, segments = 0;

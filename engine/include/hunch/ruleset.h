@@ -84,6 +84,8 @@ class RuleSet {
 
   // Predicts one row. Thread-safe.
   Prediction Predict(const RawRow& row) const;
+  // Predicts rows in order. Thread-safe.
+  std::vector<Prediction> PredictBatch(const std::vector<RawRow>& rows) const;
   // A multi-line account of the row's evaluation: every rule, its value, and each sub-expression.
   std::string Explain(const RawRow& row) const;
 
