@@ -1,6 +1,8 @@
 // The SQLite prediction sink: one `predictions` table in a WAL-mode database (sqlite3 C API).
 #include "engine/sqlite_sink.h"
 
+#include "engine/log_common.h"
+
 #include <fmt/format.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -12,7 +14,6 @@
 #include <cstring>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <thread>
 #include <utility>
 
@@ -34,94 +35,6 @@ constexpr char kInsert[] =
     " ruleset_sha256, label_column, input, prediction, rule, confidence, fired, metadata,"
     " shadow_decision, shadow_agrees, sample_rate, latency_us)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// RFC 3339, UTC, microseconds: the JSONL log's "timestamp" format, so both sinks sort and compare
-// the same way. std::chrono's calendar needs no time zone state, unlike gmtime().
-std::string FormatTimestamp(int64_t unix_us) {
-  using namespace std::chrono;
-  const sys_time<microseconds> time{microseconds{unix_us}};
-  const sys_days day = floor<days>(time);
-  const year_month_day ymd{day};
-  const hh_mm_ss<microseconds> hms{time - day};
-  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:06d}Z",
-                     static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                     static_cast<unsigned>(ymd.day()), hms.hours().count(), hms.minutes().count(),
-                     hms.seconds().count(), hms.subseconds().count());
-}
-
-// UUIDv7 (RFC 9562 §5.7), monotonic by §6.2 method 2: within one millisecond (or when the clock
-// steps back) the 74 random bits are incremented rather than redrawn, so one sink's ids strictly
-// increase and sort like its rows' insertion order. Called under the sink's mutex.
-class UuidV7 {
- public:
-  UuidV7()
-      : random_(std::random_device{}() ^ (static_cast<uint64_t>(std::random_device{}()) << 32)) {}
-
-  std::string Next(int64_t unix_ms) {
-    unix_ms = std::clamp<int64_t>(unix_ms, 0, (1LL << 48) - 1);
-    if (unix_ms > last_ms_) {
-      last_ms_ = unix_ms;
-      rand_a_ = random_() >> 52;
-      rand_b_ = random_() >> 2;
-    } else if (++rand_b_ >> 62) {  // carry from the 62 bits of rand_b into the 12 of rand_a
-      rand_b_ = 0;
-      if (++rand_a_ >> 12) {
-        rand_a_ = 0;
-        ++last_ms_;
-      }
-    }
-    const uint64_t high = (static_cast<uint64_t>(last_ms_) << 16) | 0x7000 | rand_a_;
-    const uint64_t low = (2ULL << 62) | rand_b_;
-    return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", high >> 32, (high >> 16) & 0xffff,
-                       high & 0xffff, low >> 48, low & 0xffffffffffffULL);
-  }
-
- private:
-  std::mt19937_64 random_;
-  int64_t last_ms_ = -1;
-  uint64_t rand_a_ = 0;  // 12 bits
-  uint64_t rand_b_ = 0;  // 62 bits
-};
-
-// Bernoulli(rate) from a splitmix64 sequence, as the JSONL log samples: with a nonzero seed a
-// single thread sees a fixed sequence of decisions.
-class Sampler {
- public:
-  Sampler(double rate, uint64_t seed)
-      : rate_(rate),
-        state_(seed != 0 ? seed
-                         : static_cast<uint64_t>(
-                               std::chrono::steady_clock::now().time_since_epoch().count())) {}
-
-  bool Keep() {
-    if (rate_ >= 1.0) return true;
-    if (rate_ <= 0.0) return false;
-    constexpr uint64_t kGolden = 0x9e3779b97f4a7c15ULL;
-    uint64_t z = state_.fetch_add(kGolden, std::memory_order_relaxed) + kGolden;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    z ^= z >> 31;
-    return static_cast<double>(z >> 11) * 0x1.0p-53 < rate_;
-  }
-
- private:
-  const double rate_;
-  std::atomic<uint64_t> state_;
-};
-
-const std::string& HostName() {
-  static const std::string name = [] {
-    char buffer[256] = {};
-    return gethostname(buffer, sizeof buffer - 1) == 0 ? std::string(buffer) : std::string();
-  }();
-  return name;
-}
 
 std::string Dump(const Json& value) {
   return value.dump(-1, ' ', false, Json::error_handler_t::replace);
@@ -201,7 +114,7 @@ class SqliteSink : public PredictionSink {
       std::lock_guard<std::mutex> lock(mu_);
       const int64_t now = NowMicros();
       // The id is drawn under the lock so that ids increase in insertion order.
-      if (record->event_id.empty()) record->event_id = ids_.Next(now / 1000);
+      if (record->event_id.empty()) record->event_id = NextEventId(now / 1000);
       if (record->timestamp_us == 0) record->timestamp_us = now;
       const std::string timestamp = FormatTimestamp(record->timestamp_us);
       if (options_.fsync == FsyncMode::kInterval && !in_transaction_) {
@@ -344,7 +257,6 @@ class SqliteSink : public PredictionSink {
   std::mutex mu_;  // guards everything below: the connection is used by one thread at a time
   sqlite3* db_ = nullptr;
   sqlite3_stmt* insert_ = nullptr;
-  UuidV7 ids_;
   bool in_transaction_ = false;
   bool stopping_ = false;
   Status deferred_error_;  // a background commit's failure, reported by the next Flush
