@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "hunch/ruleset.h"
 #include "hunch/status.h"
 
 namespace hunch {
@@ -89,6 +90,11 @@ class PredictionLog : public PredictionSink {
   explicit PredictionLog(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// The record of `prediction`, made by `rules` for a row given as a JSON object (e.g. from
+// AppendRecordJson in hunch/data.h). Metadata, shadow and latency are the caller's to add.
+LogRecord MakeLogRecord(const RuleSet& rules, const Prediction& prediction, std::string input_json,
+                        std::string inference_id = "");
 
 // The JSON text of one record (one line, no newline).
 std::string LogRecordToJson(const LogRecord& record, double sample_rate);
