@@ -169,10 +169,13 @@ int RunPredict(const PredictArgs& args) {
   Predictor predictor(rules, args, log.get(), metadata);
   const Schema& schema = rules.schema();
 
+  std::string name = args.input;
+  const bool gzip = name.ends_with(".gz");
+  if (gzip) name.resize(name.size() - 3);
   const bool jsonl = args.input_format == "jsonl" ||
                      (args.input_format == "auto" && args.input != "-" &&
-                      (args.input.ends_with(".jsonl") || args.input.ends_with(".ndjson") || args.input.ends_with(".json")));
-  if (jsonl) {
+                      (name.ends_with(".jsonl") || name.ends_with(".ndjson") || name.ends_with(".json")));
+  if (jsonl && !gzip) {
     // Line by line, so each output line follows its input line at once (a pipe stays interactive).
     std::ifstream file;
     std::istream* in = &std::cin;
@@ -205,7 +208,7 @@ int RunPredict(const PredictArgs& args) {
     }
   } else {
     DataOptions dopts;
-    dopts.format = "csv";
+    dopts.format = jsonl ? "jsonl" : "csv";  // gzip JSONL goes through the table reader
     auto opened = RowCursor::Open(args.input, dopts);
     if (!opened.ok()) {
       std::cerr << opened.status().message() << "\n";
