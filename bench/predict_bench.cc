@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
   std::vector<hunch::Diagnostic> diags;
   auto rs = hunch::LoadRuleSetForData(argv[1], argv[2], {}, {}, &diags);
   if (!rs.ok()) {
-    std::fprintf(stderr, "%s\n%s", rs.status().message().c_str(), hunch::FormatDiagnostics(diags).c_str());
+    std::fprintf(stderr, "%s\n%s", rs.status().message().c_str(),
+                 hunch::FormatDiagnostics(diags).c_str());
     return 1;
   }
   // Real rows from the data, held in memory so the loop measures prediction only.
@@ -49,9 +50,9 @@ int main(int argc, char** argv) {
   }
   std::sort(ns.begin(), ns.end());
   auto pct = [&](double q) { return ns[static_cast<size_t>(q * (ns.size() - 1))]; };
-  std::printf("predict one row: %zu calls, %zu distinct rows, %lld predicted class 1\n", rows, input.size(),
-              static_cast<long long>(fraud));
-  std::printf("latency ns: p50 %.0f  p90 %.0f  p99 %.0f  p99.9 %.0f  max %.0f\n", pct(0.5), pct(0.9), pct(0.99),
-              pct(0.999), ns.back());
+  std::printf("predict one row: %zu calls, %zu distinct rows, %lld predicted class 1\n", rows,
+              input.size(), static_cast<long long>(fraud));
+  std::printf("latency ns: p50 %.0f  p90 %.0f  p99 %.0f  p99.9 %.0f  max %.0f\n", pct(0.5),
+              pct(0.9), pct(0.99), pct(0.999), ns.back());
   return 0;
 }

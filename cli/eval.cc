@@ -1,4 +1,7 @@
 // `hunch eval`: the benchmark report of a rule set on labeled data.
+#include "hunch/eval.h"
+
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -7,10 +10,7 @@
 #include <fstream>
 #include <iostream>
 
-#include <fmt/format.h>
-
 #include "cli/commands.h"
-#include "hunch/eval.h"
 
 namespace hunch::cli {
 namespace {
@@ -23,7 +23,8 @@ Result<std::string> SpoolStdin() {
   if (ec) dir = "/tmp";
   std::string path = (dir / fmt::format("hunch-stdin-{}", getpid())).string();
   std::ofstream out(path, std::ios::binary);
-  if (!out) return IoError(fmt::format("{}: error: cannot create a temporary file for stdin", path));
+  if (!out)
+    return IoError(fmt::format("{}: error: cannot create a temporary file for stdin", path));
   out << std::cin.rdbuf();
   if (!out.good() && std::cin.peek() != EOF) return IoError("<stdin>: error: cannot copy stdin");
   return path;
@@ -43,28 +44,37 @@ void AddEval(CLI::App& app, Runner* run) {
     std::vector<std::string> fail_under;
   };
   auto args = std::make_shared<Args>();
-  CLI::App* sub = app.add_subcommand("eval", "Evaluate rules on labeled data: the benchmark report");
+  CLI::App* sub =
+      app.add_subcommand("eval", "Evaluate rules on labeled data: the benchmark report");
   sub->add_option("RULES", args->rules, "Rule file (YAML)")->required();
-  sub->add_option("DATA", args->data, "Labeled data: CSV or JSONL, optionally .gz; '-' for stdin")->required();
-  sub->add_option("--format", args->format, "text, json or markdown")->check(CLI::IsMember({"text", "json", "markdown"}));
+  sub->add_option("DATA", args->data, "Labeled data: CSV or JSONL, optionally .gz; '-' for stdin")
+      ->required();
+  sub->add_option("--format", args->format, "text, json or markdown")
+      ->check(CLI::IsMember({"text", "json", "markdown"}));
   sub->add_option("-o,--output", args->output, "Write the report to this file instead of stdout");
   sub->add_option("--input-format", args->input_format, "csv, jsonl or auto (by extension)")
       ->check(CLI::IsMember({"csv", "jsonl", "auto"}));
-  sub->add_option("--bootstrap", args->options.bootstrap, "Bootstrap resamples for 95% intervals (0: off)")
+  sub->add_option("--bootstrap", args->options.bootstrap,
+                  "Bootstrap resamples for 95% intervals (0: off)")
       ->check(CLI::Range(0, 1000000));
   sub->add_option("--seed", args->options.seed, "Seed of the bootstrap");
-  sub->add_option("--threads", args->options.threads, "Threads for CSV input (0: all cores); results do not depend on it")
+  sub->add_option("--threads", args->options.threads,
+                  "Threads for CSV input (0: all cores); results do not depend on it")
       ->check(CLI::Range(0, 256));
-  sub->add_option("--slice-by", args->options.slice_by, "Report metrics per value of this column (repeatable)")
+  sub->add_option("--slice-by", args->options.slice_by,
+                  "Report metrics per value of this column (repeatable)")
       ->allow_extra_args(false);
   sub->add_option("--shadow-column", args->options.shadow_column,
                   "Column with an existing system's decisions, scored beside the rules");
-  sub->add_flag("--skip-bad-rows", args->options.skip_bad_rows, "Count and skip malformed rows instead of stopping");
-  sub->add_option("--fail-under", args->fail_under, "METRIC=VALUE: exit 3 when the metric is below (repeatable)")
+  sub->add_flag("--skip-bad-rows", args->options.skip_bad_rows,
+                "Count and skip malformed rows instead of stopping");
+  sub->add_option("--fail-under", args->fail_under,
+                  "METRIC=VALUE: exit 3 when the metric is below (repeatable)")
       ->allow_extra_args(false);
   sub->footer(fmt::format(
       "Metrics for --fail-under: {}.\n"
-      "Exit status: 0 ok, 1 rule-file errors, 2 usage, I/O or data errors, 3 a --fail-under threshold missed.\n"
+      "Exit status: 0 ok, 1 rule-file errors, 2 usage, I/O or data errors, 3 a --fail-under "
+      "threshold missed.\n"
       "Examples:\n"
       "  hunch eval examples/titanic/rules.yaml ../shared/data/titanic.csv\n"
       "  hunch eval rules.yaml data.jsonl.gz --format json -o report.json --slice-by country\n"
@@ -83,9 +93,11 @@ void AddEval(CLI::App& app, Runner* run) {
           if (end == spec.c_str() + eq + 1 || *end != '\0') eq = std::string::npos;
         }
         auto names = ReportMetricNames();
-        if (eq == std::string::npos || std::find(names.begin(), names.end(), t.metric) == names.end()) {
-          std::cerr << fmt::format("hunch eval: error: --fail-under '{}': expected METRIC=VALUE with METRIC one of {}\n",
-                                   spec, fmt::join(names, ", "));
+        if (eq == std::string::npos ||
+            std::find(names.begin(), names.end(), t.metric) == names.end()) {
+          std::cerr << fmt::format(
+              "hunch eval: error: --fail-under '{}': expected METRIC=VALUE with METRIC one of {}\n",
+              spec, fmt::join(names, ", "));
           return kUsage;
         }
         thresholds.push_back(t);
@@ -102,20 +114,25 @@ void AddEval(CLI::App& app, Runner* run) {
       }
       struct Cleanup {
         std::string path;
-        ~Cleanup() { if (!path.empty()) std::remove(path.c_str()); }
+        ~Cleanup() {
+          if (!path.empty()) std::remove(path.c_str());
+        }
       } cleanup{spooled};
       args->options.data.format = args->input_format;
       std::vector<Diagnostic> diags;
-      auto rs = LoadRuleSetForData(args->rules, data, args->options.data, LoadOptions{.lint = false}, &diags);
+      auto rs = LoadRuleSetForData(args->rules, data, args->options.data,
+                                   LoadOptions{.lint = false}, &diags);
       if (!rs.ok()) {
         std::cerr << FormatDiagnostics(diags, isatty(STDERR_FILENO) != 0);
         std::cerr << rs.status().message() << "\n";
         return rs.status().code() == StatusCode::kRuleError ? kErrors : kUsage;
       }
       for (const auto& t : thresholds) {
-        if ((t.metric == "precision" || t.metric == "recall" || t.metric == "f1") && (*rs)->positive_class() < 0) {
-          std::cerr << fmt::format("hunch eval: error: --fail-under {}: the rule file names no 'positive' class\n",
-                                   t.metric);
+        if ((t.metric == "precision" || t.metric == "recall" || t.metric == "f1") &&
+            (*rs)->positive_class() < 0) {
+          std::cerr << fmt::format(
+              "hunch eval: error: --fail-under {}: the rule file names no 'positive' class\n",
+              t.metric);
           return kUsage;
         }
       }
@@ -124,9 +141,11 @@ void AddEval(CLI::App& app, Runner* run) {
       bool printed_progress = false;
       if (tty) {
         args->options.progress = [&](int64_t rows, uint64_t bytes) {
-          double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+          double s =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
           if (s < 2.0) return;
-          std::cerr << fmt::format("\r{} rows, {:.0f} MB, {:.0f} MB/s   ", rows, bytes / 1e6, bytes / 1e6 / s);
+          std::cerr << fmt::format("\r{} rows, {:.0f} MB, {:.0f} MB/s   ", rows, bytes / 1e6,
+                                   bytes / 1e6 / s);
           printed_progress = true;
         };
       }
@@ -135,15 +154,17 @@ void AddEval(CLI::App& app, Runner* run) {
       if (!report.ok()) {
         std::string message = report.status().message();
         if (!spooled.empty()) {
-          for (size_t p; (p = message.find(spooled)) != std::string::npos;) message.replace(p, spooled.size(), "<stdin>");
+          for (size_t p; (p = message.find(spooled)) != std::string::npos;)
+            message.replace(p, spooled.size(), "<stdin>");
         }
         std::cerr << message << "\n";
         return kUsage;
       }
       if (!spooled.empty()) report->data_path = "<stdin>";
-      std::string text = args->format == "json"       ? ReportToJson(*report)
-                         : args->format == "markdown" ? ReportToMarkdown(*report)
-                                                      : ReportToText(*report, args->output.empty() && isatty(STDOUT_FILENO));
+      std::string text = args->format == "json" ? ReportToJson(*report)
+                         : args->format == "markdown"
+                             ? ReportToMarkdown(*report)
+                             : ReportToText(*report, args->output.empty() && isatty(STDOUT_FILENO));
       if (args->output.empty()) {
         std::cout << text;
       } else {
@@ -158,7 +179,8 @@ void AddEval(CLI::App& app, Runner* run) {
       for (const auto& t : thresholds) {
         auto v = ReportMetric(*report, t.metric);
         if (!v) {
-          std::cerr << fmt::format("hunch eval: error: metric '{}' needs a binary rule set with 'positive'\n", t.metric);
+          std::cerr << fmt::format(
+              "hunch eval: error: metric '{}' needs a binary rule set with 'positive'\n", t.metric);
           return kUsage;
         }
         if (*v < t.value) {

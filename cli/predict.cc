@@ -1,14 +1,13 @@
 // `hunch predict`: stream rows in (CSV or JSONL), predictions out (JSONL), optionally logging each.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstring>
-#include <functional>
-#include <map>
 #include <fstream>
+#include <functional>
 #include <iostream>
-
-#include <fmt/format.h>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -22,7 +21,8 @@ namespace {
 using json = nlohmann::ordered_json;
 
 struct PredictArgs {
-  std::string rules, input = "-", input_format = "auto", log_dir, id_field, shadow_field, fsync = "interval";
+  std::string rules, input = "-", input_format = "auto", log_dir, id_field, shadow_field,
+                     fsync = "interval";
   double sample_percent = 100;
   std::vector<std::string> metadata;
 };
@@ -55,13 +55,17 @@ class Predictor {
     std::optional<std::string> id = args_.id_field.empty() ? std::nullopt : field(args_.id_field);
     // Built by hand: this line is written once per row and is the hot path of the command.
     std::string out = "{\"line\":" + std::to_string(line) + ",\"id\":";
-    if (id) AppendJsonString(*id, &out);
-    else out += "null";
+    if (id)
+      AppendJsonString(*id, &out);
+    else
+      out += "null";
     out += ",\"prediction\":";
     AppendJsonString(prediction, &out);
     out += ",\"rule\":";
-    if (p.rule >= 0) AppendJsonString(rules[p.rule].name, &out);
-    else out += "null";
+    if (p.rule >= 0)
+      AppendJsonString(rules[p.rule].name, &out);
+    else
+      out += "null";
     out += ",\"confidence\":";
     out += p.confidence ? fmt::format("{}", *p.confidence) : "null";
     out += ",\"fired\":[";
@@ -88,8 +92,10 @@ class Predictor {
       rec.inference_id = id.value_or("");
       rec.input_json.swap(input_json);
       rec.prediction = prediction;
-      if (p.rule < 0) rec.rule.clear();
-      else rec.rule = rules[p.rule].name;
+      if (p.rule < 0)
+        rec.rule.clear();
+      else
+        rec.rule = rules[p.rule].name;
       rec.confidence = p.confidence;
       rec.fired.resize(p.fired.size());
       for (size_t i = 0; i < p.fired.size(); ++i) rec.fired[i] = rules[p.fired[i]].name;
@@ -110,8 +116,10 @@ class Predictor {
         return;
       }
       out += ",\"event_id\":";
-      if (kept) AppendJsonString(rec.event_id, &out);
-      else out += "null";
+      if (kept)
+        AppendJsonString(rec.event_id, &out);
+      else
+        out += "null";
     }
     out += "}\n";
     std::cout << out;
@@ -155,7 +163,9 @@ int RunPredict(const PredictArgs& args) {
   if (!args.log_dir.empty()) {
     LogOptions lo;
     lo.dir = args.log_dir;
-    lo.fsync = args.fsync == "always" ? FsyncMode::kAlways : args.fsync == "never" ? FsyncMode::kNever : FsyncMode::kInterval;
+    lo.fsync = args.fsync == "always"  ? FsyncMode::kAlways
+               : args.fsync == "never" ? FsyncMode::kNever
+                                       : FsyncMode::kInterval;
     lo.sample_rate = args.sample_percent / 100.0;
     lo.validate_input = false;  // inputs are built by AppendRecordJson or parsed by RowFromJson
     auto opened = OpenPredictionSink(lo);
@@ -172,9 +182,10 @@ int RunPredict(const PredictArgs& args) {
   std::string name = args.input;
   const bool gzip = name.ends_with(".gz");
   if (gzip) name.resize(name.size() - 3);
-  const bool jsonl = args.input_format == "jsonl" ||
-                     (args.input_format == "auto" && args.input != "-" &&
-                      (name.ends_with(".jsonl") || name.ends_with(".ndjson") || name.ends_with(".json")));
+  const bool jsonl =
+      args.input_format == "jsonl" ||
+      (args.input_format == "auto" && args.input != "-" &&
+       (name.ends_with(".jsonl") || name.ends_with(".ndjson") || name.ends_with(".json")));
   if (jsonl && !gzip) {
     // Line by line, so each output line follows its input line at once (a pipe stays interactive).
     std::ifstream file;
@@ -196,7 +207,8 @@ int RunPredict(const PredictArgs& args) {
       if (text.find_first_not_of(" \t") == std::string::npos) continue;
       auto row = RowFromJson(text, rules, &storage, nullptr);
       if (!row.ok()) {
-        predictor.Error(line, row.status().message().substr(row.status().message().find("error: ") + 7));
+        predictor.Error(line,
+                        row.status().message().substr(row.status().message().find("error: ") + 7));
         continue;
       }
       json obj = json::parse(text, nullptr, false);
@@ -227,7 +239,9 @@ int RunPredict(const PredictArgs& args) {
       auto more = cursor.Next();
       if (!more.ok()) {
         const std::string& m = more.status().message();
-        predictor.Error(cursor.line(), m.substr(m.find("error: ") == std::string::npos ? 0 : m.find("error: ") + 7));
+        predictor.Error(
+            cursor.line(),
+            m.substr(m.find("error: ") == std::string::npos ? 0 : m.find("error: ") + 7));
         if (!cursor.Recover()) break;
         continue;
       }
@@ -235,16 +249,18 @@ int RunPredict(const PredictArgs& args) {
       const auto& cells = cursor.cells();
       for (size_t c = 0; c < row.size(); ++c) {
         const int h = column_of[c];
-        row[c] = h >= 0 && cursor.present()[h] ? std::optional<std::string_view>(cells[h]) : std::nullopt;
+        row[c] = h >= 0 && cursor.present()[h] ? std::optional<std::string_view>(cells[h])
+                                               : std::nullopt;
       }
       std::string input_json;
       if (log) AppendRecordJson(header, cells, cursor.present(), &input_json);
-      predictor.Emit(cursor.line(), row, std::move(input_json), [&](const std::string& name) -> std::optional<std::string> {
-        for (size_t h = 0; h < header.size(); ++h) {
-          if (header[h] == name) return std::string(cells[h]);
-        }
-        return std::nullopt;
-      });
+      predictor.Emit(cursor.line(), row, std::move(input_json),
+                     [&](const std::string& name) -> std::optional<std::string> {
+                       for (size_t h = 0; h < header.size(); ++h) {
+                         if (header[h] == name) return std::string(cells[h]);
+                       }
+                       return std::nullopt;
+                     });
     }
   }
   std::cout.flush();
@@ -261,25 +277,35 @@ int RunPredict(const PredictArgs& args) {
 
 void AddPredict(CLI::App& app, Runner* run) {
   auto args = std::make_shared<PredictArgs>();
-  CLI::App* sub = app.add_subcommand("predict", "Predict a stream of rows (CSV or JSONL in, JSONL out), logging each");
+  CLI::App* sub = app.add_subcommand(
+      "predict", "Predict a stream of rows (CSV or JSONL in, JSONL out), logging each");
   sub->add_option("RULES", args->rules, "Rule file (YAML)")->required();
   sub->add_option("INPUT", args->input, "CSV or JSONL rows; '-' (default) for stdin");
-  sub->add_option("--input-format", args->input_format, "csv, jsonl or auto (by extension; stdin is CSV)")
+  sub->add_option("--input-format", args->input_format,
+                  "csv, jsonl or auto (by extension; stdin is CSV)")
       ->check(CLI::IsMember({"csv", "jsonl", "auto"}));
-  sub->add_option("--log", args->log_dir, "Append every prediction to the prediction log in this directory");
-  sub->add_option("--id-field", args->id_field, "Input field that identifies the row (the record's inference_id)");
-  sub->add_option("--shadow-field", args->shadow_field, "Input field holding the existing system's decision");
-  sub->add_option("--sample", args->sample_percent, "Percent of predictions to log (default 100)")->check(CLI::Range(0.0, 100.0));
+  sub->add_option("--log", args->log_dir,
+                  "Append every prediction to the prediction log in this directory");
+  sub->add_option("--id-field", args->id_field,
+                  "Input field that identifies the row (the record's inference_id)");
+  sub->add_option("--shadow-field", args->shadow_field,
+                  "Input field holding the existing system's decision");
+  sub->add_option("--sample", args->sample_percent, "Percent of predictions to log (default 100)")
+      ->check(CLI::Range(0.0, 100.0));
   sub->add_option("--fsync", args->fsync, "always, interval (100 ms, default) or never")
       ->check(CLI::IsMember({"always", "interval", "never"}));
-  sub->add_option("--metadata", args->metadata, "KEY=VALUE recorded with every logged prediction (repeatable)")
+  sub->add_option("--metadata", args->metadata,
+                  "KEY=VALUE recorded with every logged prediction (repeatable)")
       ->allow_extra_args(false);
   sub->footer(
-      "Output: one JSON line per input line, in order: {\"line\", \"id\", \"prediction\", \"rule\", \"confidence\",\n"
-      "\"fired\", \"event_id\"}, or {\"line\", \"error\"} for a bad line (the stream goes on; exit status 1).\n"
+      "Output: one JSON line per input line, in order: {\"line\", \"id\", \"prediction\", "
+      "\"rule\", \"confidence\",\n"
+      "\"fired\", \"event_id\"}, or {\"line\", \"error\"} for a bad line (the stream goes on; exit "
+      "status 1).\n"
       "Examples:\n"
       "  hunch predict examples/fraud/rules.yaml examples/fraud/transactions.csv --id-field id\n"
-      "  tail -f requests.jsonl | hunch predict rules.yaml - --input-format jsonl --log /var/log/hunch --fsync always");
+      "  tail -f requests.jsonl | hunch predict rules.yaml - --input-format jsonl --log "
+      "/var/log/hunch --fsync always");
   sub->callback([run, args] { *run = [args] { return RunPredict(*args); }; });
 }
 

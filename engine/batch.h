@@ -21,8 +21,8 @@ enum class CellState : uint8_t { kPresent = 0, kMissing = 1, kBad = 2 };
 struct ColumnVector {
   ColumnType type = ColumnType::kString;
   std::vector<CellState> state;
-  std::vector<int64_t> ints;          // kInt; kBool as 0/1
-  std::vector<double> doubles;        // kDouble
+  std::vector<int64_t> ints;              // kInt; kBool as 0/1
+  std::vector<double> doubles;            // kDouble
   std::vector<std::string_view> strings;  // kString; also the raw text of bad cells
 };
 

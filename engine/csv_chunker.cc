@@ -1,10 +1,10 @@
 // Implements CsvChunker: quote-aware splitting of CSV input into chunks of whole records.
 #include "engine/csv_chunker.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstring>
-
-#include <fmt/format.h>
 
 namespace hunch {
 
@@ -21,7 +21,8 @@ Result<std::unique_ptr<CsvChunker>> CsvChunker::Open(const std::string& path,
     bool in_quotes = false;
     for (size_t i = 0; i < c->pending_.size(); ++i) {
       char ch = c->pending_[i];
-      if (ch == '"') in_quotes = !in_quotes;
+      if (ch == '"')
+        in_quotes = !in_quotes;
       else if (ch == '\n' && !in_quotes) {
         header_end = i + 1;
         break;
@@ -72,7 +73,8 @@ size_t CsvChunker::SplitPoint() const {
     const void* nl = memrchr(data, '\n', end);
     if (nl == nullptr) return 0;
     const size_t at = static_cast<size_t>(static_cast<const char*>(nl) - data);
-    const size_t before = static_cast<size_t>(std::lower_bound(quotes.begin(), quotes.end(), at) - quotes.begin());
+    const size_t before =
+        static_cast<size_t>(std::lower_bound(quotes.begin(), quotes.end(), at) - quotes.begin());
     if (before % 2 == 0) return at + 1;
     end = at;
   }

@@ -3,16 +3,18 @@
 #include "hunch/data.h"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "engine/table_reader.h"
-#include "rules/text.h"
 #include "rules/rule_file.h"
+#include "rules/text.h"
 
 namespace hunch {
 namespace {
 
-Result<std::unique_ptr<TableReader>> OpenReader(const std::string& path, const DataOptions& options) {
+Result<std::unique_ptr<TableReader>> OpenReader(const std::string& path,
+                                                const DataOptions& options) {
   auto format = ParseInputFormat(options.format);
   if (!format.ok()) return format.status();
   ReaderOptions ro;
@@ -38,7 +40,8 @@ struct RowCursor::Impl {
 RowCursor::RowCursor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 RowCursor::~RowCursor() = default;
 
-Result<std::unique_ptr<RowCursor>> RowCursor::Open(const std::string& path, const DataOptions& options) {
+Result<std::unique_ptr<RowCursor>> RowCursor::Open(const std::string& path,
+                                                   const DataOptions& options) {
   auto reader = OpenReader(path, options);
   if (!reader.ok()) return reader.status();
   auto impl = std::make_unique<Impl>();
@@ -100,12 +103,23 @@ void AppendJsonString(std::string_view s, std::string* out) {
       i = j;
     } else if (c < 0x80) {
       switch (c) {
-        case '"': *out += "\\\""; break;
-        case '\\': *out += "\\\\"; break;
-        case '\n': *out += "\\n"; break;
-        case '\r': *out += "\\r"; break;
-        case '\t': *out += "\\t"; break;
-        default: *out += fmt::format("\\u{:04x}", c);
+        case '"':
+          *out += "\\\"";
+          break;
+        case '\\':
+          *out += "\\\\";
+          break;
+        case '\n':
+          *out += "\\n";
+          break;
+        case '\r':
+          *out += "\\r";
+          break;
+        case '\t':
+          *out += "\\t";
+          break;
+        default:
+          *out += fmt::format("\\u{:04x}", c);
       }
       ++i;
     } else {
@@ -123,20 +137,24 @@ void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
 }
 
-void AppendRecordJson(const std::vector<std::string>& header, const std::vector<std::string_view>& cells,
-                      const std::vector<bool>& present, std::string* out) {
+void AppendRecordJson(const std::vector<std::string>& header,
+                      const std::vector<std::string_view>& cells, const std::vector<bool>& present,
+                      std::string* out) {
   out->push_back('{');
   for (size_t h = 0; h < header.size(); ++h) {
     if (h > 0) out->push_back(',');
     AppendJsonString(header[h], out);
     out->push_back(':');
-    if (h < cells.size() && h < present.size() && present[h]) AppendJsonString(cells[h], out);
-    else *out += "null";
+    if (h < cells.size() && h < present.size() && present[h])
+      AppendJsonString(cells[h], out);
+    else
+      *out += "null";
   }
   out->push_back('}');
 }
 
-Result<Schema> InferFileSchema(const std::string& path, const std::vector<std::string>& missing_values,
+Result<Schema> InferFileSchema(const std::string& path,
+                               const std::vector<std::string>& missing_values,
                                const DataOptions& options) {
   auto reader = OpenReader(path, options);
   if (!reader.ok()) return reader.status();
@@ -209,13 +227,16 @@ Result<RawRow> ReadDataRow(const std::string& path, int64_t number, const RuleSe
 }
 
 Result<RawRow> RowFromJson(std::string_view json, const RuleSet& rules,
-                           std::vector<std::string>* storage, std::vector<std::string>* ignored_keys) {
+                           std::vector<std::string>* storage,
+                           std::vector<std::string>* ignored_keys) {
   nlohmann::json obj;
   try {
     obj = nlohmann::json::parse(json.begin(), json.end());
   } catch (const nlohmann::json::parse_error& e) {
-    return InvalidArgument(fmt::format("--row: error: invalid JSON at byte {}: expected a JSON object such as "
-                                       "{{\"amount\": 7200}}", e.byte));
+    return InvalidArgument(
+        fmt::format("--row: error: invalid JSON at byte {}: expected a JSON object such as "
+                    "{{\"amount\": 7200}}",
+                    e.byte));
   }
   if (!obj.is_object()) {
     return InvalidArgument("--row: error: expected a JSON object such as {\"amount\": 7200}");

@@ -2,17 +2,23 @@
 #include "hunch/diagnostic.h"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 namespace hunch {
 
 std::string FormatDiagnostic(const Diagnostic& d, bool color) {
-  const char* label = d.severity == Severity::kError ? "error" : d.severity == Severity::kWarning ? "warning" : "note";
+  const char* label = d.severity == Severity::kError     ? "error"
+                      : d.severity == Severity::kWarning ? "warning"
+                                                         : "note";
   const char* on = !color ? "" : d.severity == Severity::kError ? "\033[1;31m" : "\033[1;35m";
   const char* off = color ? "\033[0m" : "";
   std::string out;
-  if (d.line > 0) out = fmt::format("{}:{}:{}: {}{}:{} {}\n", d.file, d.line, d.column, on, label, off, d.message);
-  else out = fmt::format("{}: {}{}:{} {}\n", d.file, on, label, off, d.message);
+  if (d.line > 0)
+    out =
+        fmt::format("{}:{}:{}: {}{}:{} {}\n", d.file, d.line, d.column, on, label, off, d.message);
+  else
+    out = fmt::format("{}: {}{}:{} {}\n", d.file, on, label, off, d.message);
   if (!d.source_line.empty() && d.line > 0) {
     std::string gutter = fmt::format("{:>5} | ", d.line);
     out += gutter + d.source_line + "\n";
@@ -60,9 +66,15 @@ std::string FormatDiagnostics(const std::vector<Diagnostic>& ds, bool color) {
 std::string DiagnosticsToJson(const std::vector<Diagnostic>& ds) {
   nlohmann::json arr = nlohmann::json::array();
   for (const auto& d : ds) {
-    arr.push_back({{"severity", d.severity == Severity::kError ? "error" : d.severity == Severity::kWarning ? "warning" : "note"},
-                   {"file", d.file}, {"line", d.line}, {"column", d.column}, {"length", d.length},
-                   {"code", d.code}, {"message", d.message}});
+    arr.push_back({{"severity", d.severity == Severity::kError     ? "error"
+                                : d.severity == Severity::kWarning ? "warning"
+                                                                   : "note"},
+                   {"file", d.file},
+                   {"line", d.line},
+                   {"column", d.column},
+                   {"length", d.length},
+                   {"code", d.code},
+                   {"message", d.message}});
   }
   return arr.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -1,6 +1,8 @@
 // `hunch eval`: streams labeled data through a rule set and gathers the report's counts.
 #include "hunch/eval.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -10,8 +12,6 @@
 #include <optional>
 #include <thread>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "engine/csv_chunker.h"
 #include "engine/input_stream.h"
@@ -35,7 +35,9 @@ MetricFigures ToFigures(const metrics::Scores& s) {
   f.balanced_accuracy = s.balanced_accuracy;
   f.kappa = s.kappa;
   f.coverage = s.coverage;
-  auto cls = [](const metrics::ClassScores& c) { return ClassFigures{c.precision, c.recall, c.f1, c.support}; };
+  auto cls = [](const metrics::ClassScores& c) {
+    return ClassFigures{c.precision, c.recall, c.f1, c.support};
+  };
   f.macro = cls(s.macro);
   f.weighted = cls(s.weighted);
   for (const auto& c : s.per_class) f.per_class.push_back(cls(c));
@@ -115,7 +117,7 @@ struct EvalPlan {
   }
   std::vector<int> enabled;
   std::vector<std::optional<VectorCondition>> conditions;  // per rule; set for enabled rules
-  std::vector<int> used_columns;            // schema columns read by a rule or a slice
+  std::vector<int> used_columns;  // schema columns read by a rule or a slice
   bool can_abstain = false;
 };
 
@@ -126,10 +128,15 @@ class Accumulator {
   static constexpr size_t kBatchRows = 4096;
 
   explicit Accumulator(const EvalPlan& plan)
-      : plan_(plan), confusion_(plan.k), stats_(plan.rs->rules.size()),
-        bad_cells_(plan.rs->schema.columns.size(), 0), truth_(plan.rs->rules.size()) {
-    for (const auto& name : plan.options->slice_by) slices_.emplace_back(name, plan.k, plan.options->max_slice_values);
-    for (const auto& sl : plan.rs->slices) slices_.emplace_back(sl.name, plan.k, plan.options->max_slice_values);
+      : plan_(plan),
+        confusion_(plan.k),
+        stats_(plan.rs->rules.size()),
+        bad_cells_(plan.rs->schema.columns.size(), 0),
+        truth_(plan.rs->rules.size()) {
+    for (const auto& name : plan.options->slice_by)
+      slices_.emplace_back(name, plan.k, plan.options->max_slice_values);
+    for (const auto& sl : plan.rs->slices)
+      slices_.emplace_back(sl.name, plan.k, plan.options->max_slice_values);
     const size_t columns = plan.rs->schema.columns.size();
     batch_.columns.resize(columns);
     string_offsets_.resize(columns);
@@ -151,7 +158,8 @@ class Accumulator {
     if (label < 0) {
       ++unknown_label_;
       std::string value(rec.cells[p.label_h]);
-      if (unknown_labels_.count(value) > 0 || unknown_labels_.size() < kMaxUnknownLabelValues) ++unknown_labels_[value];
+      if (unknown_labels_.count(value) > 0 || unknown_labels_.size() < kMaxUnknownLabelValues)
+        ++unknown_labels_[value];
       return;
     }
     actual_.push_back(label);
@@ -170,13 +178,20 @@ class Accumulator {
       }
       col.state.push_back(state);
       switch (col.type) {
-        case ColumnType::kInt: case ColumnType::kBool: col.ints.push_back(i); break;
-        case ColumnType::kDouble: col.doubles.push_back(d); break;
-        case ColumnType::kString: break;
+        case ColumnType::kInt:
+        case ColumnType::kBool:
+          col.ints.push_back(i);
+          break;
+        case ColumnType::kDouble:
+          col.doubles.push_back(d);
+          break;
+        case ColumnType::kString:
+          break;
       }
       // Strings (and the text of bad cells) are copied: the reader's buffer moves on.
       if (col.type == ColumnType::kString || state == CellState::kBad) {
-        offsets.emplace_back(static_cast<uint32_t>(arena_.size()), static_cast<uint32_t>(cell.size()));
+        offsets.emplace_back(static_cast<uint32_t>(arena_.size()),
+                             static_cast<uint32_t>(cell.size()));
         arena_.append(cell);
       } else {
         offsets.emplace_back(0, 0);
@@ -244,7 +259,8 @@ class Accumulator {
       for (; t < p.slice_h.size(); ++t) slices_[t].Add(slice_keys_[t][r], actual, column);
       if (!rs.slices.empty()) {
         RowValues(r, &row);
-        for (const auto& sl : rs.slices) slices_[t++].Add(SliceValueText(Evaluate(sl.expr, row)), actual, column);
+        for (const auto& sl : rs.slices)
+          slices_[t++].Add(SliceValueText(Evaluate(sl.expr, row)), actual, column);
       }
     }
     actual_.clear();
@@ -265,7 +281,8 @@ class Accumulator {
     missing_label_ += o.missing_label_;
     unknown_label_ += o.unknown_label_;
     for (const auto& [v, n] : o.unknown_labels_) {
-      if (unknown_labels_.count(v) > 0 || unknown_labels_.size() < kMaxUnknownLabelValues) unknown_labels_[v] += n;
+      if (unknown_labels_.count(v) > 0 || unknown_labels_.size() < kMaxUnknownLabelValues)
+        unknown_labels_[v] += n;
     }
     bad_rows_ += o.bad_rows_;
     for (size_t c = 0; c < bad_cells_.size(); ++c) bad_cells_[c] += o.bad_cells_[c];
@@ -287,7 +304,8 @@ class Accumulator {
 
   int ShadowDecision(const RawRecord& rec) const {
     const EvalPlan& p = plan_;
-    if (p.shadow_h < 0 || !rec.present[p.shadow_h] || p.impl->IsMissing(rec.cells[p.shadow_h])) return kNoShadow;
+    if (p.shadow_h < 0 || !rec.present[p.shadow_h] || p.impl->IsMissing(rec.cells[p.shadow_h]))
+      return kNoShadow;
     const std::string decision(rec.cells[p.shadow_h]);
     if (auto it = p.class_of_name.find(decision); it != p.class_of_name.end()) return it->second;
     if (auto it = p.class_of_raw.find(decision); it != p.class_of_raw.end()) return it->second;
@@ -300,14 +318,25 @@ class Accumulator {
     for (int c : plan_.used_columns) {
       const ColumnVector& col = batch_.columns[c];
       switch (col.state[r]) {
-        case CellState::kMissing: break;
-        case CellState::kBad: (*row)[c] = Value::Error("cell does not parse as its column's type"); break;
+        case CellState::kMissing:
+          break;
+        case CellState::kBad:
+          (*row)[c] = Value::Error("cell does not parse as its column's type");
+          break;
         case CellState::kPresent:
           switch (col.type) {
-            case ColumnType::kInt: (*row)[c] = Value(col.ints[r]); break;
-            case ColumnType::kBool: (*row)[c] = Value(col.ints[r] != 0); break;
-            case ColumnType::kDouble: (*row)[c] = Value(col.doubles[r]); break;
-            case ColumnType::kString: (*row)[c] = Value(std::string(col.strings[r])); break;
+            case ColumnType::kInt:
+              (*row)[c] = Value(col.ints[r]);
+              break;
+            case ColumnType::kBool:
+              (*row)[c] = Value(col.ints[r] != 0);
+              break;
+            case ColumnType::kDouble:
+              (*row)[c] = Value(col.doubles[r]);
+              break;
+            case ColumnType::kString:
+              (*row)[c] = Value(std::string(col.strings[r]));
+              break;
           }
       }
     }
@@ -391,9 +420,9 @@ Report Accumulator::Finish(const std::string& display_path) const {
     f.incorrect = c.incorrect;
     f.errors = c.errors;
     f.coverage = static_cast<double>(c.fires) / n;
-    f.precision = c.correct + c.incorrect > 0
-                      ? static_cast<double>(c.correct) / static_cast<double>(c.correct + c.incorrect)
-                      : 0;
+    f.precision = c.correct + c.incorrect > 0 ? static_cast<double>(c.correct) /
+                                                    static_cast<double>(c.correct + c.incorrect)
+                                              : 0;
     f.overlaps = static_cast<double>(c.overlaps) / n;
     f.conflicts = static_cast<double>(c.conflicts) / n;
     f.shadowed = c.fires > 0 && c.wins == 0;
@@ -433,8 +462,9 @@ Result<EvalPlan> MakePlan(const RuleSet& rules, const std::vector<std::string>& 
   };
   auto unknown_column = [&](std::string_view what, const std::string& name) {
     std::string hint = ClosestMatch(name, header);
-    return InvalidArgument(fmt::format("{}: error: {} column '{}' is not in the data{}", display_path, what,
-                                       name, hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+    return InvalidArgument(
+        fmt::format("{}: error: {} column '{}' is not in the data{}", display_path, what, name,
+                    hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
   };
   p.label_h = header_index(rs.file.label.text);
   if (p.label_h < 0) return unknown_column("label", rs.file.label.text);
@@ -524,8 +554,9 @@ Status RunParallel(CsvChunker& chunker, const EvalPlan& plan, int threads, Accum
       }
       Done d;
       d.acc = std::make_unique<Accumulator>(plan);
-      auto reader = OpenCsvChunkReader(InputStream::FromMemory(chunker.name(), std::move(chunk.bytes)),
-                                       chunker.header(), chunk.first_line, ro);
+      auto reader =
+          OpenCsvChunkReader(InputStream::FromMemory(chunker.name(), std::move(chunk.bytes)),
+                             chunker.header(), chunk.first_line, ro);
       d.status = reader.ok() ? RunSequential(**reader, options, d.acc.get()) : reader.status();
       std::lock_guard lock(mu);
       done.emplace(chunk.index, std::move(d));
@@ -587,17 +618,20 @@ Status RunParallel(CsvChunker& chunker, const EvalPlan& plan, int threads, Accum
 
 }  // namespace
 
-Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path, const EvalOptions& options) {
+Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path,
+                            const EvalOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   auto format = ParseInputFormat(options.data.format);
   if (!format.ok()) return format.status();
   ReaderOptions ro;
   ro.format = *format;
   const std::string display_path = path == "-" ? "<stdin>" : path;
-  const int threads = options.threads > 0 ? options.threads
-                                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const bool csv = *format == InputFormat::kCsv ||
-                   (*format == InputFormat::kAuto && (path == "-" || FormatForPath(path) == InputFormat::kCsv));
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const bool csv =
+      *format == InputFormat::kCsv ||
+      (*format == InputFormat::kAuto && (path == "-" || FormatForPath(path) == InputFormat::kCsv));
   std::optional<EvalPlan> plan;
   std::unique_ptr<Accumulator> acc;
   Status status;
@@ -620,7 +654,8 @@ Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path, const
   }
   if (!status.ok()) return status;
   Report report = acc->Finish(display_path);
-  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  report.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;
 }
 

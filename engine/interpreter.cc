@@ -2,13 +2,13 @@
 // three-valued logic for unknown (missing or erroneous) values.
 #include "engine/interpreter.h"
 
+#include <fmt/format.h>
+#include <re2/re2.h>
+
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
-
-#include <fmt/format.h>
-#include <re2/re2.h>
 
 #include "rules/text.h"
 
@@ -24,8 +24,8 @@ Value NoOverload(const char* op, const Value& a) {
   return Value::Error(fmt::format("no matching overload for '{}' on {}", op, ValueKindName(a)));
 }
 Value NoOverload(const char* op, const Value& a, const Value& b) {
-  return Value::Error(fmt::format("no matching overload for '{}' on ({}, {})", op,
-                                  ValueKindName(a), ValueKindName(b)));
+  return Value::Error(fmt::format("no matching overload for '{}' on ({}, {})", op, ValueKindName(a),
+                                  ValueKindName(b)));
 }
 
 // Of two unknown operands, keep the error (it is counted) over the missing value.
@@ -41,9 +41,12 @@ Value Equal(const Value& a, const Value& b) {
   if (IsNum(a) && IsNum(b)) return Value(CompareNumbers(a, b) == 0);
   if (KindOf(a) != KindOf(b)) return Value(false);
   switch (KindOf(a)) {
-    case kNullK: return Value(true);
-    case kBoolK: return Value(std::get<bool>(a.v) == std::get<bool>(b.v));
-    case kStringK: return Value(std::get<std::string>(a.v) == std::get<std::string>(b.v));
+    case kNullK:
+      return Value(true);
+    case kBoolK:
+      return Value(std::get<bool>(a.v) == std::get<bool>(b.v));
+    case kStringK:
+      return Value(std::get<std::string>(a.v) == std::get<std::string>(b.v));
     case kListK: {
       const auto& x = *std::get<ListPtr>(a.v);
       const auto& y = *std::get<ListPtr>(b.v);
@@ -54,7 +57,8 @@ Value Equal(const Value& a, const Value& b) {
       }
       return Value(true);
     }
-    default: return Value(false);
+    default:
+      return Value(false);
   }
 }
 
@@ -73,10 +77,14 @@ Value Order(Op op, const Value& a, const Value& b) {
     return NoOverload(OpName(op), a, b);
   }
   switch (op) {
-    case Op::kLt: return Value(c < 0);
-    case Op::kLe: return Value(c <= 0);
-    case Op::kGt: return Value(c > 0);
-    default: return Value(c >= 0);
+    case Op::kLt:
+      return Value(c < 0);
+    case Op::kLe:
+      return Value(c <= 0);
+    case Op::kGt:
+      return Value(c > 0);
+    default:
+      return Value(c >= 0);
   }
 }
 
@@ -86,9 +94,15 @@ Value Arithmetic(Op op, const Value& a, const Value& b) {
     int64_t x = std::get<int64_t>(a.v), y = std::get<int64_t>(b.v), r = 0;
     bool overflow = false;
     switch (op) {
-      case Op::kAdd: overflow = __builtin_add_overflow(x, y, &r); break;
-      case Op::kSub: overflow = __builtin_sub_overflow(x, y, &r); break;
-      case Op::kMul: overflow = __builtin_mul_overflow(x, y, &r); break;
+      case Op::kAdd:
+        overflow = __builtin_add_overflow(x, y, &r);
+        break;
+      case Op::kSub:
+        overflow = __builtin_sub_overflow(x, y, &r);
+        break;
+      case Op::kMul:
+        overflow = __builtin_mul_overflow(x, y, &r);
+        break;
       case Op::kDiv:
       case Op::kMod:
         if (y == 0) return Value::Error(op == Op::kDiv ? "division by zero" : "modulus by zero");
@@ -98,20 +112,27 @@ Value Arithmetic(Op op, const Value& a, const Value& b) {
         }
         r = op == Op::kDiv ? x / y : x % y;
         break;
-      default: break;
+      default:
+        break;
     }
     if (overflow) return Value::Error(fmt::format("integer overflow in '{}'", OpName(op)));
     return Value(r);
   }
   if (IsNum(a) && IsNum(b) && op != Op::kMod) {
     // int and double mix by promotion to double (an extension of CEL, see docs/expressions.md).
-    double x = KindOf(a) == kIntK ? static_cast<double>(std::get<int64_t>(a.v)) : std::get<double>(a.v);
-    double y = KindOf(b) == kIntK ? static_cast<double>(std::get<int64_t>(b.v)) : std::get<double>(b.v);
+    double x =
+        KindOf(a) == kIntK ? static_cast<double>(std::get<int64_t>(a.v)) : std::get<double>(a.v);
+    double y =
+        KindOf(b) == kIntK ? static_cast<double>(std::get<int64_t>(b.v)) : std::get<double>(b.v);
     switch (op) {
-      case Op::kAdd: return Value(x + y);
-      case Op::kSub: return Value(x - y);
-      case Op::kMul: return Value(x * y);
-      default: return Value(x / y);  // IEEE 754: x / 0.0 is ±inf or NaN, as in CEL
+      case Op::kAdd:
+        return Value(x + y);
+      case Op::kSub:
+        return Value(x - y);
+      case Op::kMul:
+        return Value(x * y);
+      default:
+        return Value(x / y);  // IEEE 754: x / 0.0 is ±inf or NaN, as in CEL
     }
   }
   if (op == Op::kAdd && KindOf(a) == kStringK && KindOf(b) == kStringK) {
@@ -128,7 +149,8 @@ Value Arithmetic(Op op, const Value& a, const Value& b) {
 
 Value ToInt(const Value& a) {
   switch (KindOf(a)) {
-    case kIntK: return a;
+    case kIntK:
+      return a;
     case kDoubleK: {
       double d = std::get<double>(a.v);
       // Exactly representable bounds: -2^63 and 2^63; CEL rejects both ends.
@@ -146,14 +168,17 @@ Value ToInt(const Value& a) {
       }
       return Value(r);
     }
-    default: return NoOverload("int", a);
+    default:
+      return NoOverload("int", a);
   }
 }
 
 Value ToDouble(const Value& a) {
   switch (KindOf(a)) {
-    case kIntK: return Value(static_cast<double>(std::get<int64_t>(a.v)));
-    case kDoubleK: return a;
+    case kIntK:
+      return Value(static_cast<double>(std::get<int64_t>(a.v)));
+    case kDoubleK:
+      return a;
     case kStringK: {
       const auto& s = std::get<std::string>(a.v);
       double r;
@@ -163,17 +188,23 @@ Value ToDouble(const Value& a) {
       }
       return Value(r);
     }
-    default: return NoOverload("double", a);
+    default:
+      return NoOverload("double", a);
   }
 }
 
 Value ToString(const Value& a) {
   switch (KindOf(a)) {
-    case kIntK: return Value(std::to_string(std::get<int64_t>(a.v)));
-    case kDoubleK: return Value(FormatDouble(std::get<double>(a.v)));
-    case kStringK: return a;
-    case kBoolK: return Value(std::string(std::get<bool>(a.v) ? "true" : "false"));
-    default: return NoOverload("string", a);
+    case kIntK:
+      return Value(std::to_string(std::get<int64_t>(a.v)));
+    case kDoubleK:
+      return Value(FormatDouble(std::get<double>(a.v)));
+    case kStringK:
+      return a;
+    case kBoolK:
+      return Value(std::string(std::get<bool>(a.v) ? "true" : "false"));
+    default:
+      return NoOverload("string", a);
   }
 }
 
@@ -214,10 +245,14 @@ class Interpreter {
   Value EvalNode(const CheckedExpr& e) {
     Value s0, s1;
     switch (e.op) {
-      case Op::kConst: return e.constant;
-      case Op::kError: return e.constant;
-      case Op::kColumn: return Cell(e.column);
-      case Op::kHas: return Value(!Cell(e.column).is_unknown() || Cell(e.column).is_error());
+      case Op::kConst:
+        return e.constant;
+      case Op::kError:
+        return e.constant;
+      case Op::kColumn:
+        return Cell(e.column);
+      case Op::kHas:
+        return Value(!Cell(e.column).is_unknown() || Cell(e.column).is_error());
       case Op::kList: {
         auto list = std::make_shared<ValueList>();
         list->reserve(e.args.size());
@@ -239,7 +274,8 @@ class Interpreter {
         if (a.is_unknown()) return a;
         if (KindOf(a) == kIntK) {
           int64_t i = std::get<int64_t>(a.v);
-          if (i == std::numeric_limits<int64_t>::min()) return Value::Error("integer overflow in negation");
+          if (i == std::numeric_limits<int64_t>::min())
+            return Value::Error("integer overflow in negation");
           return Value(-i);
         }
         if (KindOf(a) == kDoubleK) return Value(-std::get<double>(a.v));
@@ -268,11 +304,19 @@ class Interpreter {
         if (KindOf(c) != kBoolK) return NoOverload("?:", c);
         return Eval(e.args[std::get<bool>(c.v) ? 1 : 2]);
       }
-      case Op::kAdd: case Op::kSub: case Op::kMul: case Op::kDiv: case Op::kMod:
+      case Op::kAdd:
+      case Op::kSub:
+      case Op::kMul:
+      case Op::kDiv:
+      case Op::kMod:
         return Arithmetic(e.op, EvalRef(e.args[0], &s0), EvalRef(e.args[1], &s1));
-      case Op::kLt: case Op::kLe: case Op::kGt: case Op::kGe:
+      case Op::kLt:
+      case Op::kLe:
+      case Op::kGt:
+      case Op::kGe:
         return Order(e.op, EvalRef(e.args[0], &s0), EvalRef(e.args[1], &s1));
-      case Op::kEq: case Op::kNe: {
+      case Op::kEq:
+      case Op::kNe: {
         Value eq = Equal(EvalRef(e.args[0], &s0), EvalRef(e.args[1], &s1));
         if (e.op == Op::kNe && KindOf(eq) == kBoolK) return Value(!std::get<bool>(eq.v));
         return eq;
@@ -295,7 +339,8 @@ class Interpreter {
         int64_t i;
         if (KindOf(index) == kIntK) {
           i = std::get<int64_t>(index.v);
-        } else if (KindOf(index) == kDoubleK && std::get<double>(index.v) == std::trunc(std::get<double>(index.v)) &&
+        } else if (KindOf(index) == kDoubleK &&
+                   std::get<double>(index.v) == std::trunc(std::get<double>(index.v)) &&
                    std::abs(std::get<double>(index.v)) < 9e18) {
           i = static_cast<int64_t>(std::get<double>(index.v));
         } else {
@@ -303,18 +348,23 @@ class Interpreter {
         }
         const auto& items = *std::get<ListPtr>(base.v);
         if (i < 0 || static_cast<uint64_t>(i) >= items.size()) {
-          return Value::Error(fmt::format("index {} out of range for a list of size {}", i, items.size()));
+          return Value::Error(
+              fmt::format("index {} out of range for a list of size {}", i, items.size()));
         }
         return items[static_cast<size_t>(i)];
       }
       case Op::kSize: {
         const Value& a = EvalRef(e.args[0], &s0);
         if (a.is_unknown()) return a;
-        if (KindOf(a) == kStringK) return Value(static_cast<int64_t>(CodePointCount(std::get<std::string>(a.v))));
+        if (KindOf(a) == kStringK)
+          return Value(static_cast<int64_t>(CodePointCount(std::get<std::string>(a.v))));
         if (KindOf(a) == kListK) return Value(static_cast<int64_t>(std::get<ListPtr>(a.v)->size()));
         return NoOverload("size", a);
       }
-      case Op::kContains: case Op::kStartsWith: case Op::kEndsWith: case Op::kMatches: {
+      case Op::kContains:
+      case Op::kStartsWith:
+      case Op::kEndsWith:
+      case Op::kMatches: {
         const Value& a = EvalRef(e.args[0], &s0);
         const Value& b = EvalRef(e.args[1], &s1);
         if (a.is_unknown() || b.is_unknown()) return PickUnknown(a, b);
@@ -322,14 +372,18 @@ class Interpreter {
         const std::string& s = std::get<std::string>(a.v);
         const std::string& t = std::get<std::string>(b.v);
         switch (e.op) {
-          case Op::kContains: return Value(s.find(t) != std::string::npos);
-          case Op::kStartsWith: return Value(s.compare(0, t.size(), t) == 0 && s.size() >= t.size());
+          case Op::kContains:
+            return Value(s.find(t) != std::string::npos);
+          case Op::kStartsWith:
+            return Value(s.compare(0, t.size(), t) == 0 && s.size() >= t.size());
           case Op::kEndsWith:
             return Value(s.size() >= t.size() && s.compare(s.size() - t.size(), t.size(), t) == 0);
-          default: return Value(RE2::PartialMatch(s, *e.regex));
+          default:
+            return Value(RE2::PartialMatch(s, *e.regex));
         }
       }
-      case Op::kLowerAscii: case Op::kUpperAscii: {
+      case Op::kLowerAscii:
+      case Op::kUpperAscii: {
         const Value& a = EvalRef(e.args[0], &s0);
         if (a.is_unknown()) return a;
         if (KindOf(a) != kStringK) return NoOverload(OpName(e.op), a);
@@ -340,15 +394,24 @@ class Interpreter {
         }
         return Value(std::move(s));
       }
-      case Op::kToInt: case Op::kToDouble: case Op::kToString: case Op::kToBool: case Op::kDyn: {
+      case Op::kToInt:
+      case Op::kToDouble:
+      case Op::kToString:
+      case Op::kToBool:
+      case Op::kDyn: {
         const Value& a = EvalRef(e.args[0], &s0);
         if (a.is_unknown()) return a;
         switch (e.op) {
-          case Op::kToInt: return ToInt(a);
-          case Op::kToDouble: return ToDouble(a);
-          case Op::kToString: return ToString(a);
-          case Op::kToBool: return ToBool(a);
-          default: return a;
+          case Op::kToInt:
+            return ToInt(a);
+          case Op::kToDouble:
+            return ToDouble(a);
+          case Op::kToString:
+            return ToString(a);
+          case Op::kToBool:
+            return ToBool(a);
+          default:
+            return a;
         }
       }
     }
@@ -379,8 +442,10 @@ int CompareNumbers(const Value& a, const Value& b) {
   double d = std::get<double>(swapped ? a.v : b.v);
   int c;
   if (std::isnan(d)) return 2;
-  if (d > 9223372036854775808.0) c = -1;
-  else if (d < -9223372036854775808.0) c = 1;
+  if (d > 9223372036854775808.0)
+    c = -1;
+  else if (d < -9223372036854775808.0)
+    c = 1;
   else {
     double x = static_cast<double>(i);
     c = (x > d) - (x < d);

@@ -12,7 +12,8 @@ LogRecord MakeLogRecord(const RuleSet& rules, const Prediction& prediction, std:
   rec.ruleset_sha256 = rules.sha256();
   rec.label_column = rules.label_column();
   rec.input_json = std::move(input_json);
-  rec.prediction = prediction.class_index < 0 ? "abstain" : rules.class_names()[prediction.class_index];
+  rec.prediction =
+      prediction.class_index < 0 ? "abstain" : rules.class_names()[prediction.class_index];
   if (prediction.rule >= 0) rec.rule = rules.rules()[prediction.rule].name;
   rec.confidence = prediction.confidence;
   for (int j : prediction.fired) rec.fired.push_back(rules.rules()[j].name);

@@ -36,11 +36,11 @@ struct ClassScores {
 };
 
 struct Scores {
-  int64_t rows = 0;            // rows the scores are computed on
-  double accuracy = 0;         // correct / rows; abstain counts as wrong
+  int64_t rows = 0;              // rows the scores are computed on
+  double accuracy = 0;           // correct / rows; abstain counts as wrong
   double balanced_accuracy = 0;  // mean recall over classes with support > 0
-  double kappa = 0;            // Cohen's kappa, abstain as its own label
-  double coverage = 0;         // share of rows not abstained
+  double kappa = 0;              // Cohen's kappa, abstain as its own label
+  double coverage = 0;           // share of rows not abstained
   std::vector<ClassScores> per_class;
   ClassScores macro;     // unweighted mean over all classes (support = total)
   ClassScores weighted;  // support-weighted mean (support = total)
@@ -52,9 +52,9 @@ Scores Compute(const Confusion& c);
 Scores ComputeCovered(const Confusion& c);
 
 struct Baseline {
-  int majority_class = 0;   // the most frequent actual class (lowest index on ties)
-  Scores majority;          // always predicting it
-  Scores stratified;        // the expected confusion of a guess drawn from the class prior
+  int majority_class = 0;  // the most frequent actual class (lowest index on ties)
+  Scores majority;         // always predicting it
+  Scores stratified;       // the expected confusion of a guess drawn from the class prior
 };
 Baseline ComputeBaselines(const Confusion& c);
 
@@ -68,7 +68,8 @@ struct Intervals {
   bool small_sample = false;                // fewer than 30 rows, or a class with support < 10
 };
 // Percentile 95% intervals from `resamples` multinomial resamples of the confusion counts
-// (equivalent to resampling rows, for statistics of the confusion matrix). Deterministic for a seed.
+// (equivalent to resampling rows, for statistics of the confusion matrix). Deterministic for a
+// seed.
 Intervals Bootstrap(const Confusion& c, int resamples, uint64_t seed);
 
 // One Binomial(n, p) draw: Hörmann's BTRD (exact rejection) when the mode is 11 or more, inversion

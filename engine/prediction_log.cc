@@ -1,8 +1,6 @@
 // The prediction log: JSONL segments per UTC hour, group-committed fsyncs, UUIDv7 ids, ReadLog.
 #include "hunch/prediction_log.h"
 
-#include "engine/log_common.h"
-
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -20,6 +18,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <utility>
+
+#include "engine/log_common.h"
 
 namespace hunch {
 namespace {
@@ -172,7 +172,8 @@ struct PredictionLog::Impl {
   void AppendLine(const LogRecord& record, Batch* batch) {
     std::string line = LogRecordToJson(record, options.sample_rate);
     line += '\n';
-    batch->entries.push_back({FloorDiv(record.timestamp_us, kMicrosPerHour), record.timestamp_us, line.size()});
+    batch->entries.push_back(
+        {FloorDiv(record.timestamp_us, kMicrosPerHour), record.timestamp_us, line.size()});
     batch->bytes += line;
   }
 
@@ -271,10 +272,10 @@ struct PredictionLog::Impl {
     std::unique_lock<std::mutex> lock(mu);
     auto deadline = std::chrono::steady_clock::now() + interval;
     while (true) {
-      flusher_wakeup.wait_until(
-          lock, deadline, [&] {
-            return stopping || open_batch->bytes.size() + open_batch->deferred_bytes >= kEarlyFlushBytes;
-          });
+      flusher_wakeup.wait_until(lock, deadline, [&] {
+        return stopping ||
+               open_batch->bytes.size() + open_batch->deferred_bytes >= kEarlyFlushBytes;
+      });
       if (stopping) return;
       deadline = std::chrono::steady_clock::now() + interval;
       if (open_batch->entries.empty() && open_batch->deferred.empty()) continue;
@@ -396,7 +397,8 @@ Status PredictionLog::Append(LogRecord* record, bool* kept) {
         if (status.ok() && kept != nullptr) *kept = true;
         return status;
       }
-      if (batch.bytes.size() + batch.deferred_bytes >= kEarlyFlushBytes) impl.flusher_wakeup.notify_one();
+      if (batch.bytes.size() + batch.deferred_bytes >= kEarlyFlushBytes)
+        impl.flusher_wakeup.notify_one();
       if (kept != nullptr) *kept = true;
       return Status::Ok();
     }

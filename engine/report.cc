@@ -1,10 +1,10 @@
 // Renderings of a Report: JSON (the documented schema), aligned text, and Markdown.
 #include "hunch/report.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 namespace hunch {
@@ -21,18 +21,23 @@ json MetricsJson(const Report& r, const MetricFigures& m) {
   for (size_t i = 0; i < m.per_class.size() && i < r.classes.size(); ++i) {
     per_class[r.classes[i]] = ClassJson(m.per_class[i]);
   }
-  json out = {{"rows", m.rows},
-              {"accuracy", m.accuracy},
-              {"balanced_accuracy", m.balanced_accuracy},
-              {"kappa", m.kappa},
-              {"coverage", m.coverage},
-              {"macro", {{"precision", m.macro.precision}, {"recall", m.macro.recall}, {"f1", m.macro.f1}}},
-              {"weighted", {{"precision", m.weighted.precision}, {"recall", m.weighted.recall}, {"f1", m.weighted.f1}}},
-              {"per_class", per_class}};
+  json out = {
+      {"rows", m.rows},
+      {"accuracy", m.accuracy},
+      {"balanced_accuracy", m.balanced_accuracy},
+      {"kappa", m.kappa},
+      {"coverage", m.coverage},
+      {"macro", {{"precision", m.macro.precision}, {"recall", m.macro.recall}, {"f1", m.macro.f1}}},
+      {"weighted",
+       {{"precision", m.weighted.precision}, {"recall", m.weighted.recall}, {"f1", m.weighted.f1}}},
+      {"per_class", per_class}};
   if (r.positive_class >= 0 && static_cast<size_t>(r.positive_class) < m.per_class.size()) {
     const ClassFigures& p = m.per_class[r.positive_class];
-    out["positive"] = {{"class", r.classes[r.positive_class]}, {"precision", p.precision},
-                       {"recall", p.recall}, {"f1", p.f1}, {"support", p.support}};
+    out["positive"] = {{"class", r.classes[r.positive_class]},
+                       {"precision", p.precision},
+                       {"recall", p.recall},
+                       {"f1", p.f1},
+                       {"support", p.support}};
   }
   return out;
 }
@@ -43,7 +48,8 @@ json IntervalJson(const Interval& i) { return json::array({i.low, i.high}); }
 std::string Pct(double x) { return fmt::format("{:.4f}", std::abs(x) < 5e-5 ? 0.0 : x); }
 
 // A table of strings printed with aligned columns; the first row is the header.
-std::string Table(const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& right_align) {
+std::string Table(const std::vector<std::vector<std::string>>& rows,
+                  const std::vector<bool>& right_align) {
   std::vector<size_t> width;
   for (const auto& r : rows) {
     width.resize(std::max(width.size(), r.size()), 0);
@@ -88,50 +94,60 @@ Sections BuildSections(const Report& r) {
   s.summary.push_back(fmt::format("rule set  {} (version {}, sha256 {})", r.ruleset_name,
                                   r.ruleset_version.empty() ? "-" : r.ruleset_version,
                                   r.ruleset_sha256.substr(0, 12)));
-  s.summary.push_back(fmt::format("data      {}: {} rows, {} labeled, {} excluded (label missing {}, "
-                                  "not a class {})",
-                                  r.data_path, r.rows, r.labeled_rows, r.missing_label + r.unknown_label,
-                                  r.missing_label, r.unknown_label));
+  s.summary.push_back(
+      fmt::format("data      {}: {} rows, {} labeled, {} excluded (label missing {}, "
+                  "not a class {})",
+                  r.data_path, r.rows, r.labeled_rows, r.missing_label + r.unknown_label,
+                  r.missing_label, r.unknown_label));
   if (!r.unknown_label_values.empty()) {
     std::string values;
     for (const auto& [v, n] : r.unknown_label_values) values += fmt::format(" '{}' x{}", v, n);
     s.summary.push_back("          label values not in classes:" + values);
   }
-  if (r.bad_rows > 0) s.summary.push_back(fmt::format("          {} malformed rows skipped", r.bad_rows));
+  if (r.bad_rows > 0)
+    s.summary.push_back(fmt::format("          {} malformed rows skipped", r.bad_rows));
   for (const auto& [col, n] : r.bad_cells) {
-    s.summary.push_back(fmt::format("          column '{}': {} cells did not parse as its type (unknown)", col, n));
+    s.summary.push_back(
+        fmt::format("          column '{}': {} cells did not parse as its type (unknown)", col, n));
   }
   if (r.shadow) {
-    s.summary.push_back(fmt::format("shadow    '{}' on {} labeled rows: agreement {}, accuracy rules {} vs "
-                                    "existing system {}{}",
-                                    r.shadow->column, r.shadow->rows, Pct(r.shadow->agreement),
-                                    Pct(r.shadow->rules_accuracy), Pct(r.shadow->shadow_accuracy),
-                                    r.shadow->unrecognized > 0
-                                        ? fmt::format(" ({} decisions not a class, not scored)", r.shadow->unrecognized)
-                                        : ""));
+    s.summary.push_back(fmt::format(
+        "shadow    '{}' on {} labeled rows: agreement {}, accuracy rules {} vs "
+        "existing system {}{}",
+        r.shadow->column, r.shadow->rows, Pct(r.shadow->agreement), Pct(r.shadow->rules_accuracy),
+        Pct(r.shadow->shadow_accuracy),
+        r.shadow->unrecognized > 0
+            ? fmt::format(" ({} decisions not a class, not scored)", r.shadow->unrecognized)
+            : ""));
   }
   if (r.bootstrap_resamples > 0) {
-    s.summary.push_back(fmt::format("intervals 95% bootstrap, {} resamples, seed {}{}", r.bootstrap_resamples,
-                                    r.bootstrap_seed, r.small_sample ? " (small sample: intervals are rough)" : ""));
+    s.summary.push_back(fmt::format("intervals 95% bootstrap, {} resamples, seed {}{}",
+                                    r.bootstrap_resamples, r.bootstrap_seed,
+                                    r.small_sample ? " (small sample: intervals are rough)" : ""));
   }
   auto ci = [&](const Interval& i) {
-    return r.bootstrap_resamples > 0 ? fmt::format("[{}, {}]", Pct(i.low), Pct(i.high)) : std::string("-");
+    return r.bootstrap_resamples > 0 ? fmt::format("[{}, {}]", Pct(i.low), Pct(i.high))
+                                     : std::string("-");
   };
   s.headline.push_back({"metric", "rules", "95% CI", "majority", "stratified"});
   if (r.covered) s.headline[0].push_back("covered rows");
-  auto add = [&](const std::string& name, double v, const std::string& interval, double maj, double strat,
-                 std::optional<double> covered) {
+  auto add = [&](const std::string& name, double v, const std::string& interval, double maj,
+                 double strat, std::optional<double> covered) {
     std::vector<std::string> line = {name, Pct(v), interval, Pct(maj), Pct(strat)};
     if (r.covered) line.push_back(covered ? Pct(*covered) : "-");
     s.headline.push_back(line);
   };
   const MetricFigures& m = r.metrics;
-  auto cov = [&](auto f) -> std::optional<double> { return r.covered ? std::optional<double>(f(*r.covered)) : std::nullopt; };
+  auto cov = [&](auto f) -> std::optional<double> {
+    return r.covered ? std::optional<double>(f(*r.covered)) : std::nullopt;
+  };
   add("accuracy", m.accuracy, ci(r.accuracy_ci), r.majority.accuracy, r.stratified.accuracy,
       cov([](const MetricFigures& x) { return x.accuracy; }));
-  add("balanced accuracy", m.balanced_accuracy, "", r.majority.balanced_accuracy, r.stratified.balanced_accuracy,
+  add("balanced accuracy", m.balanced_accuracy, "", r.majority.balanced_accuracy,
+      r.stratified.balanced_accuracy,
       cov([](const MetricFigures& x) { return x.balanced_accuracy; }));
-  add("Cohen's kappa", m.kappa, "", r.majority.kappa, r.stratified.kappa, cov([](const MetricFigures& x) { return x.kappa; }));
+  add("Cohen's kappa", m.kappa, "", r.majority.kappa, r.stratified.kappa,
+      cov([](const MetricFigures& x) { return x.kappa; }));
   add("macro F1", m.macro.f1, ci(r.macro_f1_ci), r.majority.macro.f1, r.stratified.macro.f1,
       cov([](const MetricFigures& x) { return x.macro.f1; }));
   add("weighted F1", m.weighted.f1, "", r.majority.weighted.f1, r.stratified.weighted.f1,
@@ -141,13 +157,15 @@ Sections BuildSections(const Report& r) {
   s.per_class.push_back({"class", "precision", "95% CI", "recall", "95% CI", "F1", "support"});
   for (size_t i = 0; i < r.classes.size() && i < m.per_class.size(); ++i) {
     const ClassFigures& c = m.per_class[i];
-    std::string name = r.classes[i] + (static_cast<int>(i) == r.positive_class ? " (positive)" : "");
-    s.per_class.push_back({name, Pct(c.precision), i < r.precision_ci.size() ? ci(r.precision_ci[i]) : "-",
-                           Pct(c.recall), i < r.recall_ci.size() ? ci(r.recall_ci[i]) : "-", Pct(c.f1),
+    std::string name =
+        r.classes[i] + (static_cast<int>(i) == r.positive_class ? " (positive)" : "");
+    s.per_class.push_back({name, Pct(c.precision),
+                           i < r.precision_ci.size() ? ci(r.precision_ci[i]) : "-", Pct(c.recall),
+                           i < r.recall_ci.size() ? ci(r.recall_ci[i]) : "-", Pct(c.f1),
                            std::to_string(c.support)});
   }
-  s.per_class.push_back({"macro avg", Pct(m.macro.precision), "", Pct(m.macro.recall), "", Pct(m.macro.f1),
-                         std::to_string(m.rows)});
+  s.per_class.push_back({"macro avg", Pct(m.macro.precision), "", Pct(m.macro.recall), "",
+                         Pct(m.macro.f1), std::to_string(m.rows)});
   s.per_class.push_back({"weighted avg", Pct(m.weighted.precision), "", Pct(m.weighted.recall), "",
                          Pct(m.weighted.f1), std::to_string(m.rows)});
 
@@ -161,27 +179,37 @@ Sections BuildSections(const Report& r) {
     s.confusion.push_back(line);
   }
 
-  s.rules.push_back({"rule", "predicts", "fires", "wins", "coverage", "precision", "correct", "incorrect",
-                     "overlaps", "conflicts", "errors", "note"});
+  s.rules.push_back({"rule", "predicts", "fires", "wins", "coverage", "precision", "correct",
+                     "incorrect", "overlaps", "conflicts", "errors", "note"});
   for (const auto& f : r.rules) {
-    std::string note = !f.enabled ? "disabled" : f.shadowed ? "shadowed" : f.fires == 0 ? "never fires" : "";
-    s.rules.push_back({f.name, f.predict, std::to_string(f.fires), std::to_string(f.wins), Pct(f.coverage),
-                       f.fires > 0 ? Pct(f.precision) : "-", std::to_string(f.correct), std::to_string(f.incorrect),
-                       Pct(f.overlaps), Pct(f.conflicts), std::to_string(f.errors), note});
+    std::string note = !f.enabled     ? "disabled"
+                       : f.shadowed   ? "shadowed"
+                       : f.fires == 0 ? "never fires"
+                                      : "";
+    s.rules.push_back({f.name, f.predict, std::to_string(f.fires), std::to_string(f.wins),
+                       Pct(f.coverage), f.fires > 0 ? Pct(f.precision) : "-",
+                       std::to_string(f.correct), std::to_string(f.incorrect), Pct(f.overlaps),
+                       Pct(f.conflicts), std::to_string(f.errors), note});
   }
-  s.rules.push_back({"(no rule fired)", "default", std::to_string(r.default_rows), std::to_string(r.default_rows),
-                     Pct(r.labeled_rows > 0 ? static_cast<double>(r.default_rows) / static_cast<double>(r.labeled_rows) : 0),
-                     r.default_rows > 0 && r.default_predicts_class
-                         ? Pct(static_cast<double>(r.default_correct) / static_cast<double>(r.default_rows))
-                         : "-",
-                     std::to_string(r.default_correct), std::to_string(r.default_rows - r.default_correct), "", "", "", ""});
+  s.rules.push_back(
+      {"(no rule fired)", "default", std::to_string(r.default_rows), std::to_string(r.default_rows),
+       Pct(r.labeled_rows > 0
+               ? static_cast<double>(r.default_rows) / static_cast<double>(r.labeled_rows)
+               : 0),
+       r.default_rows > 0 && r.default_predicts_class
+           ? Pct(static_cast<double>(r.default_correct) / static_cast<double>(r.default_rows))
+           : "-",
+       std::to_string(r.default_correct), std::to_string(r.default_rows - r.default_correct), "",
+       "", "", ""});
 
   if (!r.slices.empty()) {
     s.slices.push_back({"slice", "rows", "accuracy", "macro F1", "coverage"});
     std::vector<SliceFigures> sorted = r.slices;
-    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.accuracy < b.accuracy; });
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const auto& a, const auto& b) { return a.accuracy < b.accuracy; });
     for (const auto& sl : sorted) {
-      s.slices.push_back({sl.key, std::to_string(sl.rows), Pct(sl.accuracy), Pct(sl.macro_f1), Pct(sl.coverage)});
+      s.slices.push_back(
+          {sl.key, std::to_string(sl.rows), Pct(sl.accuracy), Pct(sl.macro_f1), Pct(sl.coverage)});
     }
   }
   return s;
@@ -191,51 +219,81 @@ Sections BuildSections(const Report& r) {
 
 std::string ReportToJson(const Report& r) {
   json j;
-  j["ruleset"] = {{"name", r.ruleset_name}, {"version", r.ruleset_version}, {"sha256", r.ruleset_sha256}};
-  j["data"] = {{"path", r.data_path},         {"rows", r.rows},
-               {"labeled_rows", r.labeled_rows}, {"excluded_rows", r.missing_label + r.unknown_label},
-               {"missing_label", r.missing_label}, {"unknown_label", r.unknown_label},
-               {"unknown_label_values", r.unknown_label_values}, {"bad_rows", r.bad_rows},
+  j["ruleset"] = {
+      {"name", r.ruleset_name}, {"version", r.ruleset_version}, {"sha256", r.ruleset_sha256}};
+  j["data"] = {{"path", r.data_path},
+               {"rows", r.rows},
+               {"labeled_rows", r.labeled_rows},
+               {"excluded_rows", r.missing_label + r.unknown_label},
+               {"missing_label", r.missing_label},
+               {"unknown_label", r.unknown_label},
+               {"unknown_label_values", r.unknown_label_values},
+               {"bad_rows", r.bad_rows},
                {"bad_cells", r.bad_cells}};
   j["classes"] = r.classes;
   j["metrics"] = MetricsJson(r, r.metrics);
   if (r.covered) j["metrics"]["covered"] = MetricsJson(r, *r.covered);
   std::vector<std::string> predicted = r.classes;
   if (r.can_abstain) predicted.push_back("abstain");
-  j["confusion_matrix"] = {{"labels", r.classes}, {"predicted_labels", predicted}, {"matrix", r.confusion}};
-  j["baselines"] = {
-      {"majority", {{"class", r.majority_class}, {"accuracy", r.majority.accuracy}, {"macro_f1", r.majority.macro.f1},
-                    {"balanced_accuracy", r.majority.balanced_accuracy}, {"kappa", r.majority.kappa}}},
-      {"stratified", {{"accuracy", r.stratified.accuracy}, {"macro_f1", r.stratified.macro.f1},
-                      {"balanced_accuracy", r.stratified.balanced_accuracy}, {"kappa", r.stratified.kappa}}}};
-  json intervals = {{"resamples", r.bootstrap_resamples}, {"seed", r.bootstrap_seed}, {"small_sample", r.small_sample}};
+  j["confusion_matrix"] = {
+      {"labels", r.classes}, {"predicted_labels", predicted}, {"matrix", r.confusion}};
+  j["baselines"] = {{"majority",
+                     {{"class", r.majority_class},
+                      {"accuracy", r.majority.accuracy},
+                      {"macro_f1", r.majority.macro.f1},
+                      {"balanced_accuracy", r.majority.balanced_accuracy},
+                      {"kappa", r.majority.kappa}}},
+                    {"stratified",
+                     {{"accuracy", r.stratified.accuracy},
+                      {"macro_f1", r.stratified.macro.f1},
+                      {"balanced_accuracy", r.stratified.balanced_accuracy},
+                      {"kappa", r.stratified.kappa}}}};
+  json intervals = {{"resamples", r.bootstrap_resamples},
+                    {"seed", r.bootstrap_seed},
+                    {"small_sample", r.small_sample}};
   if (r.bootstrap_resamples > 0) {
     intervals["accuracy"] = IntervalJson(r.accuracy_ci);
     intervals["macro_f1"] = IntervalJson(r.macro_f1_ci);
     json pc = json::object();
     for (size_t i = 0; i < r.classes.size() && i < r.precision_ci.size(); ++i) {
-      pc[r.classes[i]] = {{"precision", IntervalJson(r.precision_ci[i])}, {"recall", IntervalJson(r.recall_ci[i])}};
+      pc[r.classes[i]] = {{"precision", IntervalJson(r.precision_ci[i])},
+                          {"recall", IntervalJson(r.recall_ci[i])}};
     }
     intervals["per_class"] = pc;
   }
   j["intervals"] = intervals;
   json rules = json::array();
   for (const auto& f : r.rules) {
-    rules.push_back({{"name", f.name}, {"predict", f.predict}, {"enabled", f.enabled}, {"fires", f.fires},
-                     {"wins", f.wins}, {"coverage", f.coverage}, {"correct", f.correct},
-                     {"incorrect", f.incorrect}, {"precision", f.precision}, {"overlaps", f.overlaps},
-                     {"conflicts", f.conflicts}, {"errors", f.errors}, {"shadowed", f.shadowed}});
+    rules.push_back({{"name", f.name},
+                     {"predict", f.predict},
+                     {"enabled", f.enabled},
+                     {"fires", f.fires},
+                     {"wins", f.wins},
+                     {"coverage", f.coverage},
+                     {"correct", f.correct},
+                     {"incorrect", f.incorrect},
+                     {"precision", f.precision},
+                     {"overlaps", f.overlaps},
+                     {"conflicts", f.conflicts},
+                     {"errors", f.errors},
+                     {"shadowed", f.shadowed}});
   }
   j["rules"] = rules;
   j["default"] = {{"rows", r.default_rows}, {"correct", r.default_correct}};
   json slices = json::object();
   for (const auto& s : r.slices) {
-    slices[s.key] = {{"rows", s.rows}, {"accuracy", s.accuracy}, {"macro_f1", s.macro_f1}, {"coverage", s.coverage}};
+    slices[s.key] = {{"rows", s.rows},
+                     {"accuracy", s.accuracy},
+                     {"macro_f1", s.macro_f1},
+                     {"coverage", s.coverage}};
   }
   j["slices"] = slices;
   if (r.shadow) {
-    j["shadow"] = {{"column", r.shadow->column}, {"rows", r.shadow->rows}, {"unrecognized", r.shadow->unrecognized},
-                   {"agreement", r.shadow->agreement}, {"rules_accuracy", r.shadow->rules_accuracy},
+    j["shadow"] = {{"column", r.shadow->column},
+                   {"rows", r.shadow->rows},
+                   {"unrecognized", r.shadow->unrecognized},
+                   {"agreement", r.shadow->agreement},
+                   {"rules_accuracy", r.shadow->rules_accuracy},
                    {"shadow_accuracy", r.shadow->shadow_accuracy}};
   }
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
@@ -248,12 +306,16 @@ std::string ReportToText(const Report& r, bool color) {
   for (const auto& line : s.summary) out += line + "\n";
   out += "\n" + bold + "Headline (rules vs naive baselines)" + off + "\n";
   out += Table(s.headline, {false, true, true, true, true, true});
-  out += "\n" + bold + "Per class" + off + "\n" + Table(s.per_class, {false, true, true, true, true, true, true});
+  out += "\n" + bold + "Per class" + off + "\n" +
+         Table(s.per_class, {false, true, true, true, true, true, true});
   out += "\n" + bold + "Confusion matrix (rows: actual, columns: predicted)" + off + "\n";
   out += Table(s.confusion, std::vector<bool>(s.confusion[0].size(), true));
   out += "\n" + bold + "Rules (coverage, overlaps, conflicts: share of labeled rows)" + off + "\n";
-  out += Table(s.rules, {false, false, true, true, true, true, true, true, true, true, true, false});
-  if (!s.slices.empty()) out += "\n" + bold + "Slices (worst first)" + off + "\n" + Table(s.slices, {false, true, true, true, true});
+  out +=
+      Table(s.rules, {false, false, true, true, true, true, true, true, true, true, true, false});
+  if (!s.slices.empty())
+    out += "\n" + bold + "Slices (worst first)" + off + "\n" +
+           Table(s.slices, {false, true, true, true, true});
   return out;
 }
 
@@ -263,15 +325,25 @@ std::string ReportToMarkdown(const Report& r) {
   for (const auto& line : s.summary) out += "    " + line + "\n";
   out += "\n## Headline\n\n" + MarkdownTable(s.headline);
   out += "\n## Per class\n\n" + MarkdownTable(s.per_class);
-  out += "\n## Confusion matrix\n\nRows are actual classes, columns predicted.\n\n" + MarkdownTable(s.confusion);
+  out += "\n## Confusion matrix\n\nRows are actual classes, columns predicted.\n\n" +
+         MarkdownTable(s.confusion);
   out += "\n## Rules\n\n" + MarkdownTable(s.rules);
   if (!s.slices.empty()) out += "\n## Slices\n\n" + MarkdownTable(s.slices);
   return out;
 }
 
 std::vector<std::string> ReportMetricNames() {
-  return {"accuracy", "balanced_accuracy", "kappa", "coverage", "macro_precision", "macro_recall",
-          "macro_f1", "weighted_f1", "precision", "recall", "f1"};
+  return {"accuracy",
+          "balanced_accuracy",
+          "kappa",
+          "coverage",
+          "macro_precision",
+          "macro_recall",
+          "macro_f1",
+          "weighted_f1",
+          "precision",
+          "recall",
+          "f1"};
 }
 
 std::optional<double> ReportMetric(const Report& r, const std::string& name) {

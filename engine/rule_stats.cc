@@ -11,16 +11,20 @@ void RuleStats::AddRow(std::span<const int> fired, std::span<const int> votes,
   bool conflict = false;
   for (int v : votes) {
     if (v < 0) continue;
-    if (voters++ == 0) first_vote = v;
-    else if (v != first_vote) conflict = true;
+    if (voters++ == 0)
+      first_vote = v;
+    else if (v != first_vote)
+      conflict = true;
   }
   for (size_t i = 0; i < fired.size(); ++i) {
     RuleCounts& c = counts_[fired[i]];
     ++c.fires;
     if (i == 0) ++c.wins;
     if (votes[i] < 0) continue;
-    if (votes[i] == actual) ++c.correct;
-    else ++c.incorrect;
+    if (votes[i] == actual)
+      ++c.correct;
+    else
+      ++c.incorrect;
     // Snorkel: an overlap is a row with two or more votes; a conflict, two different votes.
     if (voters > 1) ++c.overlaps;
     if (conflict) ++c.conflicts;

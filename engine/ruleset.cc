@@ -1,15 +1,15 @@
 // The RuleSet facade: loading (read, compile, check) and row-at-a-time prediction and explanation.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <functional>
-#include <tuple>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
-
-#include <fmt/format.h>
+#include <tuple>
 
 #include "engine/interpreter.h"
 #include "engine/ruleset_impl.h"
@@ -27,8 +27,8 @@ Value ParseCellByContent(std::string_view cell) {
     return Value(d);
   }
   auto equals_lower = [&](std::string_view word) {
-    return cell.size() == word.size() &&
-           std::equal(cell.begin(), cell.end(), word.begin(), [](char a, char b) { return (a | 0x20) == b; });
+    return cell.size() == word.size() && std::equal(cell.begin(), cell.end(), word.begin(),
+                                                    [](char a, char b) { return (a | 0x20) == b; });
   };
   if (equals_lower("true")) return Value(true);
   if (equals_lower("false")) return Value(false);
@@ -44,7 +44,8 @@ bool RuleSet::Impl::IsMissing(std::string_view cell) const {
 
 bool ParseTypedCell(ColumnType type, std::string_view s, int64_t* i, double* d) {
   switch (type) {
-    case ColumnType::kString: return true;
+    case ColumnType::kString:
+      return true;
     case ColumnType::kInt: {
       auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *i);
       return ec == std::errc() && p == s.data() + s.size() && !s.empty();
@@ -57,11 +58,15 @@ bool ParseTypedCell(ColumnType type, std::string_view s, int64_t* i, double* d) 
     case ColumnType::kBool: {
       auto is = [&](std::string_view word) {
         return s.size() == word.size() &&
-               std::equal(s.begin(), s.end(), word.begin(), [](char a, char b) { return (a | 0x20) == b; });
+               std::equal(s.begin(), s.end(), word.begin(),
+                          [](char a, char b) { return (a | 0x20) == b; });
       };
-      if (is("true")) *i = 1;
-      else if (is("false")) *i = 0;
-      else return false;
+      if (is("true"))
+        *i = 1;
+      else if (is("false"))
+        *i = 0;
+      else
+        return false;
       return true;
     }
   }
@@ -76,10 +81,14 @@ Value RuleSet::Impl::CellValue(int column, std::optional<std::string_view> cell)
   double d = 0;
   if (ParseTypedCell(col.type, *cell, &i, &d)) {
     switch (col.type) {
-      case ColumnType::kString: return Value(std::string(*cell));
-      case ColumnType::kInt: return Value(i);
-      case ColumnType::kDouble: return Value(d);
-      case ColumnType::kBool: return Value(i != 0);
+      case ColumnType::kString:
+        return Value(std::string(*cell));
+      case ColumnType::kInt:
+        return Value(i);
+      case ColumnType::kDouble:
+        return Value(d);
+      case ColumnType::kBool:
+        return Value(i != 0);
     }
   }
   return Value::Error(fmt::format("cell {} of column '{}' is not a valid {}", QuoteString(*cell),
@@ -122,8 +131,8 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::string& path,
                                                      std::vector<Diagnostic>* diagnostics) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return Status(StatusCode::kNotFound, fmt::format("{}: error: cannot open rule file: {}", path,
-                                                     std::strerror(errno)));
+    return Status(StatusCode::kNotFound,
+                  fmt::format("{}: error: cannot open rule file: {}", path, std::strerror(errno)));
   }
   std::stringstream buffer;
   buffer << in.rdbuf();
@@ -131,10 +140,9 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::string& path,
   return LoadFromString(buffer.str(), path, options, diagnostics);
 }
 
-Result<std::shared_ptr<const RuleSet>> RuleSet::LoadFromString(const std::string& text,
-                                                               const std::string& path,
-                                                               const LoadOptions& options,
-                                                               std::vector<Diagnostic>* diagnostics) {
+Result<std::shared_ptr<const RuleSet>> RuleSet::LoadFromString(
+    const std::string& text, const std::string& path, const LoadOptions& options,
+    std::vector<Diagnostic>* diagnostics) {
   const size_t before = diagnostics->size();
   auto count_errors = [&] {
     int n = 0;
@@ -179,7 +187,9 @@ const std::vector<std::string>& RuleSet::class_names() const { return impl_->che
 const std::vector<std::string>& RuleSet::raw_labels() const { return impl_->checked.raw_labels; }
 int RuleSet::default_class() const { return impl_->checked.default_class; }
 int RuleSet::positive_class() const { return impl_->checked.positive_class; }
-const std::vector<std::string>& RuleSet::missing_values() const { return impl_->checked.file.missing; }
+const std::vector<std::string>& RuleSet::missing_values() const {
+  return impl_->checked.file.missing;
+}
 const Schema& RuleSet::schema() const { return impl_->checked.schema; }
 bool RuleSet::schema_known() const { return impl_->checked.schema_known; }
 const std::vector<RuleInfo>& RuleSet::rules() const { return impl_->rules; }
@@ -224,23 +234,27 @@ std::string RuleSet::Explain(const RawRow& row) const {
       // Literals, and lists of literals, explain nothing.
       if (node.op == Op::kConst) return;
       if (node.op == Op::kList &&
-          std::all_of(node.args.begin(), node.args.end(), [](const CheckedExpr& a) { return a.op == Op::kConst; })) {
+          std::all_of(node.args.begin(), node.args.end(),
+                      [](const CheckedExpr& a) { return a.op == Op::kConst; })) {
         return;
       }
       std::string text = r.when.substr(node.begin, node.end - node.begin);
       auto it = values.find(&node);
       std::string value = it == values.end() ? "(not evaluated)" : ValueToString(*it->second);
-      out += fmt::format("{}{} = {}\n", std::string(static_cast<size_t>(depth) * 2 + 2, ' '), text, value);
+      out += fmt::format("{}{} = {}\n", std::string(static_cast<size_t>(depth) * 2 + 2, ' '), text,
+                         value);
       if (node.op == Op::kColumn) return;
       // `x not in L` is !(x in L) over the same text: show it once, then the operands of `in`.
-      const CheckedExpr& shown = node.op == Op::kNot && node.args[0].begin == node.begin &&
-                                         node.args[0].end == node.end
-                                     ? node.args[0]
-                                     : node;
+      const CheckedExpr& shown =
+          node.op == Op::kNot && node.args[0].begin == node.begin && node.args[0].end == node.end
+              ? node.args[0]
+              : node;
       for (const auto& a : shown.args) print(a, depth + 1);
     };
     print(r.condition, 0);
-    out += fmt::format("  => {}\n", result.is_true() ? "fired" : result.is_unknown() ? "unknown (not fired)" : "not fired");
+    out += fmt::format("  => {}\n", result.is_true()      ? "fired"
+                                    : result.is_unknown() ? "unknown (not fired)"
+                                                          : "not fired");
   }
   Prediction p = impl_->PredictTyped(typed);
   out += p.rule >= 0 ? fmt::format("winner: rule {}\n", rs.rules[p.rule].name)

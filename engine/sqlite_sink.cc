@@ -1,8 +1,6 @@
 // The SQLite prediction sink: one `predictions` table in a WAL-mode database (sqlite3 C API).
 #include "engine/sqlite_sink.h"
 
-#include "engine/log_common.h"
-
 #include <fmt/format.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -16,6 +14,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <utility>
+
+#include "engine/log_common.h"
 
 namespace hunch {
 namespace {

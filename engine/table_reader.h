@@ -59,7 +59,8 @@ class TableReader {
 };
 
 // Opens `path` ("-" for stdin). Gzip input is detected by its magic bytes and read transparently.
-Result<std::unique_ptr<TableReader>> OpenTable(const std::string& path, const ReaderOptions& options);
+Result<std::unique_ptr<TableReader>> OpenTable(const std::string& path,
+                                               const ReaderOptions& options);
 
 class InputStream;
 // The readers OpenTable picks from, over an opened input; they read the header before returning.

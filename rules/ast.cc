@@ -22,13 +22,27 @@ bool IsPlainIdent(const std::string& s) {
 
 void PrintTo(const Expr& e, std::string* out) {
   switch (e.kind) {
-    case Kind::kNull: *out += "null"; return;
-    case Kind::kBool: *out += e.bool_value ? "true" : "false"; return;
-    case Kind::kInt: *out += std::to_string(e.int_value); return;
-    case Kind::kUint: *out += std::to_string(e.uint_value) + "u"; return;
-    case Kind::kDouble: *out += FormatDouble(e.double_value, /*force_point=*/true); return;
-    case Kind::kString: *out += QuoteString(e.text); return;
-    case Kind::kBytes: *out += "b" + QuoteString(e.text); return;
+    case Kind::kNull:
+      *out += "null";
+      return;
+    case Kind::kBool:
+      *out += e.bool_value ? "true" : "false";
+      return;
+    case Kind::kInt:
+      *out += std::to_string(e.int_value);
+      return;
+    case Kind::kUint:
+      *out += std::to_string(e.uint_value) + "u";
+      return;
+    case Kind::kDouble:
+      *out += FormatDouble(e.double_value, /*force_point=*/true);
+      return;
+    case Kind::kString:
+      *out += QuoteString(e.text);
+      return;
+    case Kind::kBytes:
+      *out += "b" + QuoteString(e.text);
+      return;
     case Kind::kIdent:
       *out += IsPlainIdent(e.text) ? e.text : "`" + e.text + "`";
       return;
@@ -93,14 +107,31 @@ void PrintTo(const Expr& e, std::string* out) {
 void DumpTo(const Expr& e, int depth, std::string* out) {
   out->append(static_cast<size_t>(depth) * 2, ' ');
   switch (e.kind) {
-    case Kind::kUnary: case Kind::kBinary: *out += "op " + e.text; break;
-    case Kind::kConditional: *out += "conditional"; break;
-    case Kind::kCall: *out += (e.has_target ? "method " : "call ") + e.text; break;
-    case Kind::kIndex: *out += "index"; break;
-    case Kind::kSelect: *out += "select ." + e.text; break;
-    case Kind::kList: *out += "list"; break;
-    case Kind::kMap: *out += "map"; break;
-    default: PrintTo(e, out); break;
+    case Kind::kUnary:
+    case Kind::kBinary:
+      *out += "op " + e.text;
+      break;
+    case Kind::kConditional:
+      *out += "conditional";
+      break;
+    case Kind::kCall:
+      *out += (e.has_target ? "method " : "call ") + e.text;
+      break;
+    case Kind::kIndex:
+      *out += "index";
+      break;
+    case Kind::kSelect:
+      *out += "select ." + e.text;
+      break;
+    case Kind::kList:
+      *out += "list";
+      break;
+    case Kind::kMap:
+      *out += "map";
+      break;
+    default:
+      PrintTo(e, out);
+      break;
   }
   *out += fmt::format("  @{}..{}\n", e.begin, e.end);
   for (const auto& a : e.args) DumpTo(*a, depth + 1, out);

@@ -11,7 +11,13 @@
 namespace hunch::ast {
 
 enum class Kind {
-  kNull, kBool, kInt, kUint, kDouble, kString, kBytes,  // literals
+  kNull,
+  kBool,
+  kInt,
+  kUint,
+  kDouble,
+  kString,
+  kBytes,        // literals
   kIdent,        // a column or a reserved name; `text` holds the name
   kList,         // [args...]
   kMap,          // {k: v, ...}: parsed so the error can name it, never checked

@@ -27,20 +27,49 @@ struct Type {
 std::string TypeName(Type t);
 
 enum class Op : uint8_t {
-  kConst, kColumn, kList, kError,
-  kNot, kNeg, kAnd, kOr, kConditional,
-  kAdd, kSub, kMul, kDiv, kMod,
-  kLt, kLe, kGt, kGe, kEq, kNe, kIn, kIndex,
-  kSize, kContains, kStartsWith, kEndsWith, kMatches, kLowerAscii, kUpperAscii,
-  kHas, kToInt, kToDouble, kToString, kToBool, kDyn,
+  kConst,
+  kColumn,
+  kList,
+  kError,
+  kNot,
+  kNeg,
+  kAnd,
+  kOr,
+  kConditional,
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kMod,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kEq,
+  kNe,
+  kIn,
+  kIndex,
+  kSize,
+  kContains,
+  kStartsWith,
+  kEndsWith,
+  kMatches,
+  kLowerAscii,
+  kUpperAscii,
+  kHas,
+  kToInt,
+  kToDouble,
+  kToString,
+  kToBool,
+  kDyn,
 };
 
 struct CheckedExpr {
   Op op = Op::kConst;
   Type type;
-  uint32_t begin = 0, end = 0;      // source offsets, for `explain`
-  Value constant;                   // kConst; kError: the error value
-  int column = -1;                  // kColumn, kHas
+  uint32_t begin = 0, end = 0;            // source offsets, for `explain`
+  Value constant;                         // kConst; kError: the error value
+  int column = -1;                        // kColumn, kHas
   std::shared_ptr<const re2::RE2> regex;  // kMatches: compiled once, at load time
   std::vector<CheckedExpr> args;
 };

@@ -1,10 +1,10 @@
 // The type checker: resolves names and functions, infers types, compiles regexes.
 #include "rules/checker.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 #include <re2/re2.h>
+
+#include <algorithm>
 
 #include "rules/text.h"
 
@@ -31,7 +31,7 @@ bool EqualityCompatible(TypeKind a, TypeKind b) {
 const std::vector<std::string>& KnownFunctions() {
   static const std::vector<std::string> kNames = {
       "size", "contains", "startsWith", "endsWith", "matches", "lowerAscii", "upperAscii",
-      "has", "int", "double", "string", "bool", "dyn"};
+      "has",  "int",      "double",     "string",   "bool",    "dyn"};
   return kNames;
 }
 
@@ -72,11 +72,16 @@ class Checker {
 
   CheckedExpr Visit(const Expr& e) {
     switch (e.kind) {
-      case Kind::kNull: return Const(e, Value(nullptr), kNullT);
-      case Kind::kBool: return Const(e, Value(e.bool_value), kBoolT);
-      case Kind::kInt: return Const(e, Value(e.int_value), kIntT);
-      case Kind::kDouble: return Const(e, Value(e.double_value), kDoubleT);
-      case Kind::kString: return Const(e, Value(e.text), kStringT);
+      case Kind::kNull:
+        return Const(e, Value(nullptr), kNullT);
+      case Kind::kBool:
+        return Const(e, Value(e.bool_value), kBoolT);
+      case Kind::kInt:
+        return Const(e, Value(e.int_value), kIntT);
+      case Kind::kDouble:
+        return Const(e, Value(e.double_value), kDoubleT);
+      case Kind::kString:
+        return Const(e, Value(e.text), kStringT);
       case Kind::kUint:
         return Fail(e, "unsupported", "unsigned integers are not supported: write an int (no 'u')");
       case Kind::kBytes:
@@ -88,13 +93,20 @@ class Checker {
                     fmt::format("field selection '.{}' is not supported: rows are flat; to name a "
                                 "column whose name contains '.', quote it with backquotes",
                                 e.text));
-      case Kind::kIdent: return Ident(e);
-      case Kind::kList: return List(e);
-      case Kind::kUnary: return Unary(e);
-      case Kind::kBinary: return Binary(e);
-      case Kind::kConditional: return Conditional(e);
-      case Kind::kIndex: return Index(e);
-      case Kind::kCall: return Call(e);
+      case Kind::kIdent:
+        return Ident(e);
+      case Kind::kList:
+        return List(e);
+      case Kind::kUnary:
+        return Unary(e);
+      case Kind::kBinary:
+        return Binary(e);
+      case Kind::kConditional:
+        return Conditional(e);
+      case Kind::kIndex:
+        return Index(e);
+      case Kind::kCall:
+        return Call(e);
     }
     return Fail(e, "internal", "unhandled syntax node");
   }
@@ -117,10 +129,18 @@ class Checker {
     if (idx >= 0) {
       NoteColumn(e.text);
       switch (schema_.columns[idx].type) {
-        case ColumnType::kBool: *type = kBoolT; break;
-        case ColumnType::kInt: *type = kIntT; break;
-        case ColumnType::kDouble: *type = kDoubleT; break;
-        case ColumnType::kString: *type = kStringT; break;
+        case ColumnType::kBool:
+          *type = kBoolT;
+          break;
+        case ColumnType::kInt:
+          *type = kIntT;
+          break;
+        case ColumnType::kDouble:
+          *type = kDoubleT;
+          break;
+        case ColumnType::kString:
+          *type = kStringT;
+          break;
       }
       return idx;
     }
@@ -143,8 +163,8 @@ class Checker {
     std::vector<std::string> names;
     for (const auto& c : schema_.columns) names.push_back(c.name);
     std::string hint = ClosestMatch(name, names);
-    static constexpr std::string_view kTypeNames[] = {"int", "uint", "double", "string", "bool",
-                                                      "bytes", "list", "map", "null_type", "type"};
+    static constexpr std::string_view kTypeNames[] = {
+        "int", "uint", "double", "string", "bool", "bytes", "list", "map", "null_type", "type"};
     for (auto t : kTypeNames) {
       if (name == t) return fmt::format("type values such as '{}' are not supported", name);
     }
@@ -172,8 +192,10 @@ class Checker {
         c.type = kErrT;
         continue;
       }
-      if (first) elem = k;
-      else if (elem != k) elem = TypeKind::kDyn;
+      if (first)
+        elem = k;
+      else if (elem != k)
+        elem = TypeKind::kDyn;
       first = false;
     }
     if (!first && c.type.kind == TypeKind::kList) {
@@ -198,7 +220,8 @@ class Checker {
       return c;
     }
     if (op == Op::kNot && t.kind != TypeKind::kBool) {
-      return Fail(e, "type-mismatch", fmt::format("'!' needs a bool operand, found {}", TypeName(t)));
+      return Fail(e, "type-mismatch",
+                  fmt::format("'!' needs a bool operand, found {}", TypeName(t)));
     }
     if (op == Op::kNeg && !IsNumeric(t.kind)) {
       return Fail(e, "type-mismatch", fmt::format("'-' needs a number, found {}", TypeName(t)));
@@ -209,8 +232,8 @@ class Checker {
   CheckedExpr Binary(const Expr& e) {
     static const std::pair<const char*, Op> kOps[] = {
         {"&&", Op::kAnd}, {"||", Op::kOr}, {"+", Op::kAdd}, {"-", Op::kSub}, {"*", Op::kMul},
-        {"/", Op::kDiv}, {"%", Op::kMod}, {"<", Op::kLt}, {"<=", Op::kLe}, {">", Op::kGt},
-        {">=", Op::kGe}, {"==", Op::kEq}, {"!=", Op::kNe}, {"in", Op::kIn}};
+        {"/", Op::kDiv},  {"%", Op::kMod}, {"<", Op::kLt},  {"<=", Op::kLe}, {">", Op::kGt},
+        {">=", Op::kGe},  {"==", Op::kEq}, {"!=", Op::kNe}, {"in", Op::kIn}};
     Op op = Op::kAnd;
     for (const auto& [name, o] : kOps) {
       if (e.text == name) op = o;
@@ -229,9 +252,9 @@ class Checker {
       return c;  // every operator is resolved at run time
     }
     auto mismatch = [&](std::string_view what) {
-      return Fail(e, "type-mismatch",
-                  fmt::format("no operator '{}' for {} and {}{}", e.text, TypeName(a), TypeName(b),
-                              what));
+      return Fail(
+          e, "type-mismatch",
+          fmt::format("no operator '{}' for {} and {}{}", e.text, TypeName(a), TypeName(b), what));
     };
     switch (op) {
       case Op::kAnd:
@@ -241,7 +264,11 @@ class Checker {
         }
         c.type = kBoolT;
         return c;
-      case Op::kAdd: case Op::kSub: case Op::kMul: case Op::kDiv: case Op::kMod:
+      case Op::kAdd:
+      case Op::kSub:
+      case Op::kMul:
+      case Op::kDiv:
+      case Op::kMod:
         if (IsDyn(a) || IsDyn(b)) {
           c.type = kDynT;
           return c;
@@ -265,7 +292,10 @@ class Checker {
           return c;
         }
         return mismatch("");
-      case Op::kLt: case Op::kLe: case Op::kGt: case Op::kGe: {
+      case Op::kLt:
+      case Op::kLe:
+      case Op::kGt:
+      case Op::kGe: {
         c.type = kBoolT;
         auto orderable = [](TypeKind k) {
           return IsNumeric(k) || k == TypeKind::kString || k == TypeKind::kBool ||
@@ -276,7 +306,8 @@ class Checker {
         }
         return c;
       }
-      case Op::kEq: case Op::kNe:
+      case Op::kEq:
+      case Op::kNe:
         c.type = kBoolT;
         if ((a.kind == TypeKind::kNull) != (b.kind == TypeKind::kNull) && !IsDyn(a) && !IsDyn(b)) {
           return Fail(e, "type-mismatch",
@@ -385,11 +416,12 @@ class Checker {
       if (any_error) c.type = kErrT;
       return c;
     };
-    // Receiver-style functions may also be called as f(x, ...) (CEL allows size(x), matches(s, re)).
+    // Receiver-style functions may also be called as f(x, ...) (CEL allows size(x), matches(s,
+    // re)).
     struct Sig {
       const char* name;
       Op op;
-      int arity;  // including the receiver
+      int arity;     // including the receiver
       TypeKind arg;  // type of the non-receiver argument
       Type out;
     };
@@ -404,8 +436,9 @@ class Checker {
     for (const auto& s : kStringFns) {
       if (f != s.name) continue;
       if (static_cast<int>(nargs) != s.arity) {
-        return Fail(e, "bad-call", fmt::format("{}() takes {} argument{}", f, s.arity - 1,
-                                               s.arity - 1 == 1 ? "" : "s"));
+        return Fail(
+            e, "bad-call",
+            fmt::format("{}() takes {} argument{}", f, s.arity - 1, s.arity - 1 == 1 ? "" : "s"));
       }
       if (any_error) return result(s.op, s.out);
       if (options_.check_types) {
@@ -441,8 +474,9 @@ class Checker {
       TypeKind k = args[0].type.kind;
       if (options_.check_types && !any_error && k != TypeKind::kString && k != TypeKind::kList &&
           k != TypeKind::kDyn) {
-        return Fail(e, "type-mismatch",
-                    fmt::format("size() needs a string or a list, found {}", TypeName(args[0].type)));
+        return Fail(
+            e, "type-mismatch",
+            fmt::format("size() needs a string or a list, found {}", TypeName(args[0].type)));
       }
       return result(Op::kSize, kIntT);
     }
@@ -455,7 +489,9 @@ class Checker {
     static const Conv kConversions[] = {
         {"int", Op::kToInt, kIntT, {TypeKind::kInt, TypeKind::kDouble, TypeKind::kString}},
         {"double", Op::kToDouble, kDoubleT, {TypeKind::kInt, TypeKind::kDouble, TypeKind::kString}},
-        {"string", Op::kToString, kStringT,
+        {"string",
+         Op::kToString,
+         kStringT,
          {TypeKind::kInt, TypeKind::kDouble, TypeKind::kString, TypeKind::kBool}},
         {"bool", Op::kToBool, kBoolT, {TypeKind::kBool, TypeKind::kString}},
     };
@@ -498,14 +534,22 @@ class Checker {
 
 std::string TypeName(Type t) {
   switch (t.kind) {
-    case TypeKind::kBool: return "bool";
-    case TypeKind::kInt: return "int";
-    case TypeKind::kDouble: return "double";
-    case TypeKind::kString: return "string";
-    case TypeKind::kNull: return "null";
-    case TypeKind::kList: return "list(" + TypeName(Type{t.elem}) + ")";
-    case TypeKind::kDyn: return "dyn";
-    case TypeKind::kError: return "error";
+    case TypeKind::kBool:
+      return "bool";
+    case TypeKind::kInt:
+      return "int";
+    case TypeKind::kDouble:
+      return "double";
+    case TypeKind::kString:
+      return "string";
+    case TypeKind::kNull:
+      return "null";
+    case TypeKind::kList:
+      return "list(" + TypeName(Type{t.elem}) + ")";
+    case TypeKind::kDyn:
+      return "dyn";
+    case TypeKind::kError:
+      return "error";
   }
   return "?";
 }

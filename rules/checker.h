@@ -30,8 +30,8 @@ struct CheckError {
 };
 
 struct CheckResult {
-  std::optional<CheckedExpr> expr;  // set when there are no errors
-  std::vector<CheckError> errors;   // all of them, without cascades
+  std::optional<CheckedExpr> expr;        // set when there are no errors
+  std::vector<CheckError> errors;         // all of them, without cascades
   std::vector<std::string> columns_read;  // distinct column names the expression reads
 };
 

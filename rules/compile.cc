@@ -1,11 +1,12 @@
-// The rule-set compiler: parse and check every expression, resolve classes, hash the canonical form.
+// The rule-set compiler: parse and check every expression, resolve classes, hash the canonical
+// form.
 #include "rules/compile.h"
-
-#include <map>
-#include <set>
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
+
+#include <map>
+#include <set>
 
 #include "rules/text.h"
 
@@ -30,9 +31,10 @@ class Compiler {
       if (f.positive) {
         rs_.positive_class = ResolveClass(*f.positive, "positive", /*allow_abstain=*/false);
         if (rs_.positive_class >= 0 && f.classes.size() != 2) {
-          Warn(f.positive->At(0), "positive-multiclass",
-               fmt::format("'positive' names the class for binary metrics, but there are {} classes",
-                           f.classes.size()));
+          Warn(
+              f.positive->At(0), "positive-multiclass",
+              fmt::format("'positive' names the class for binary metrics, but there are {} classes",
+                          f.classes.size()));
         }
       }
     }
@@ -66,7 +68,8 @@ class Compiler {
       if (!def.when.text.empty() || def.when.pos.line > 0) {
         auto parsed = ParseAndCheck(def.when, "condition");
         if (parsed.checked) {
-          if (parsed.checked->type.kind != TypeKind::kBool && parsed.checked->type.kind != TypeKind::kDyn) {
+          if (parsed.checked->type.kind != TypeKind::kBool &&
+              parsed.checked->type.kind != TypeKind::kDyn) {
             Error(def.when.At(0), "type-mismatch",
                   fmt::format("a condition must be bool, found {}", TypeName(parsed.checked->type)),
                   static_cast<int>(def.when.text.size()));
@@ -86,7 +89,8 @@ class Compiler {
           Error(expr.At(0), "type-mismatch",
                 "a slice expression must give a single value, not a list");
         } else {
-          rs_.slices.push_back({name.text, expr.text, parsed.syntax ? ast::Print(*parsed.syntax) : expr.text,
+          rs_.slices.push_back({name.text, expr.text,
+                                parsed.syntax ? ast::Print(*parsed.syntax) : expr.text,
                                 std::move(*parsed.checked)});
         }
       }
@@ -108,10 +112,12 @@ class Compiler {
   };
 
   void Error(SourcePos pos, std::string code, std::string message, int length = 1) {
-    diags_.push_back(MakeDiagnostic(rs_.file, Severity::kError, pos, length, std::move(code), std::move(message)));
+    diags_.push_back(MakeDiagnostic(rs_.file, Severity::kError, pos, length, std::move(code),
+                                    std::move(message)));
   }
   void Warn(SourcePos pos, std::string code, std::string message, int length = 1) {
-    diags_.push_back(MakeDiagnostic(rs_.file, Severity::kWarning, pos, length, std::move(code), std::move(message)));
+    diags_.push_back(MakeDiagnostic(rs_.file, Severity::kWarning, pos, length, std::move(code),
+                                    std::move(message)));
   }
 
   void BuildSchema() {
@@ -121,10 +127,12 @@ class Compiler {
       auto t = ParseColumnType(type.text);
       if (!t) {
         std::string hint = ClosestMatch(type.text, {"bool", "int", "double", "string"});
-        Error(type.At(0), "bad-type",
-              fmt::format("unknown type '{}' for input '{}': expected bool, int, double or string{}",
-                          type.text, name.text, hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)),
-              static_cast<int>(type.text.size()));
+        Error(
+            type.At(0), "bad-type",
+            fmt::format("unknown type '{}' for input '{}': expected bool, int, double or string{}",
+                        type.text, name.text,
+                        hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)),
+            static_cast<int>(type.text.size()));
         extra_columns_.push_back(name.text);  // of unknown type: its uses are not errors too
         continue;
       }
@@ -162,7 +170,8 @@ class Compiler {
     std::string hint;
     for (size_t i = 0; i < rs_.raw_labels.size(); ++i) {
       if (rs_.raw_labels[i] == value.text) {
-        hint = fmt::format(" (label value {} is class '{}': write the class name)", value.text, rs_.class_names[i]);
+        hint = fmt::format(" (label value {} is class '{}': write the class name)", value.text,
+                           rs_.class_names[i]);
       }
     }
     if (hint.empty()) {
@@ -208,7 +217,8 @@ class Compiler {
     out += "name " + QuoteString(f.name.text) + "\n";
     out += "version " + QuoteString(f.version) + "\n";
     out += "label " + QuoteString(f.label.text) + "\n";
-    for (const auto& c : f.classes) out += "class " + QuoteString(c.raw) + " " + QuoteString(c.name) + "\n";
+    for (const auto& c : f.classes)
+      out += "class " + QuoteString(c.raw) + " " + QuoteString(c.name) + "\n";
     out += "default " + QuoteString(f.default_class.text) + "\n";
     if (f.positive) out += "positive " + QuoteString(f.positive->text) + "\n";
     for (const auto& m : f.missing) out += "missing " + QuoteString(m) + "\n";
@@ -220,14 +230,17 @@ class Compiler {
     for (const auto& [n, t] : inputs) out += "input " + QuoteString(n) + " " + t + "\n";
     out += "policy " + f.policy.text + "\n";
     for (const auto& r : rs_.rules) {
-      out += "rule " + QuoteString(r.name) + " when " + (r.syntax ? ast::Print(*r.syntax) : QuoteString(r.when));
-      out += " predict " + (r.predict >= 0 ? QuoteString(rs_.class_names[r.predict]) : std::string("abstain"));
+      out += "rule " + QuoteString(r.name) + " when " +
+             (r.syntax ? ast::Print(*r.syntax) : QuoteString(r.when));
+      out += " predict " +
+             (r.predict >= 0 ? QuoteString(rs_.class_names[r.predict]) : std::string("abstain"));
       if (r.confidence) out += " confidence " + FormatDouble(*r.confidence);
       if (!r.enabled) out += " disabled";
       for (const auto& t : r.tags) out += " tag " + QuoteString(t);
       out += "\n";
     }
-    for (const auto& s : rs_.slices) out += "slice " + QuoteString(s.name) + " " + s.canonical + "\n";
+    for (const auto& s : rs_.slices)
+      out += "slice " + QuoteString(s.name) + " " + s.canonical + "\n";
     return out;
   }
 

@@ -27,10 +27,10 @@ struct CompileOptions {
 
 struct CheckedRule {
   std::string name;
-  std::string when;                  // the condition as written
+  std::string when;  // the condition as written
   std::shared_ptr<const ast::Expr> syntax;
   CheckedExpr condition;
-  int predict = -1;                  // class index; -1 = abstain
+  int predict = -1;  // class index; -1 = abstain
   std::optional<double> confidence;
   std::vector<std::string> tags;
   bool enabled = true;
@@ -43,20 +43,20 @@ struct CheckedSlice {
   std::string name;
   std::string source;     // as written
   std::string canonical;  // printed from the syntax tree: what the hash sees
-  CheckedExpr expr;  // any type: rows are grouped by its value
+  CheckedExpr expr;       // any type: rows are grouped by its value
 };
 
 struct CheckedRuleSet {
   RuleFile file;
-  Schema schema;              // the data columns first, then declared-only and unresolved ones
-  bool schema_known = true;   // false: no data and no inputs; columns were not type-checked
-  std::vector<CheckedRule> rules;   // enabled and disabled, in file order
+  Schema schema;                   // the data columns first, then declared-only and unresolved ones
+  bool schema_known = true;        // false: no data and no inputs; columns were not type-checked
+  std::vector<CheckedRule> rules;  // enabled and disabled, in file order
   std::vector<CheckedSlice> slices;
   std::vector<std::string> class_names;
   std::vector<std::string> raw_labels;
-  int default_class = -1;     // -1 = abstain
-  int positive_class = -1;    // -1 = none
-  std::string canonical;      // the canonical text that `sha256` hashes
+  int default_class = -1;   // -1 = abstain
+  int positive_class = -1;  // -1 = none
+  std::string canonical;    // the canonical text that `sha256` hashes
   std::string sha256;
 };
 

@@ -1,10 +1,10 @@
 // The expression lexer: CEL's lexical grammar (literals, escapes, operators, reserved words).
 #include "rules/lexer.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 namespace hunch {
 namespace {
@@ -41,43 +41,82 @@ void AppendUtf8(std::string* out, uint32_t cp) {
 
 std::string_view TokName(Tok kind) {
   switch (kind) {
-    case Tok::kEnd: return "end of expression";
-    case Tok::kError: return "invalid token";
-    case Tok::kIdent: return "identifier";
-    case Tok::kInt: case Tok::kUint: case Tok::kDouble: return "number";
-    case Tok::kString: return "string";
-    case Tok::kBytes: return "bytes";
-    case Tok::kTrue: return "'true'";
-    case Tok::kFalse: return "'false'";
-    case Tok::kNull: return "'null'";
-    case Tok::kIn: return "'in'";
-    case Tok::kAnd: return "'and'";
-    case Tok::kOr: return "'or'";
-    case Tok::kNot: return "'not'";
-    case Tok::kLParen: return "'('";
-    case Tok::kRParen: return "')'";
-    case Tok::kLBracket: return "'['";
-    case Tok::kRBracket: return "']'";
-    case Tok::kLBrace: return "'{'";
-    case Tok::kRBrace: return "'}'";
-    case Tok::kComma: return "','";
-    case Tok::kDot: return "'.'";
-    case Tok::kColon: return "':'";
-    case Tok::kQuestion: return "'?'";
-    case Tok::kPlus: return "'+'";
-    case Tok::kMinus: return "'-'";
-    case Tok::kStar: return "'*'";
-    case Tok::kSlash: return "'/'";
-    case Tok::kPercent: return "'%'";
-    case Tok::kBang: return "'!'";
-    case Tok::kAndAnd: return "'&&'";
-    case Tok::kOrOr: return "'||'";
-    case Tok::kLt: return "'<'";
-    case Tok::kLe: return "'<='";
-    case Tok::kGt: return "'>'";
-    case Tok::kGe: return "'>='";
-    case Tok::kEqEq: return "'=='";
-    case Tok::kNe: return "'!='";
+    case Tok::kEnd:
+      return "end of expression";
+    case Tok::kError:
+      return "invalid token";
+    case Tok::kIdent:
+      return "identifier";
+    case Tok::kInt:
+    case Tok::kUint:
+    case Tok::kDouble:
+      return "number";
+    case Tok::kString:
+      return "string";
+    case Tok::kBytes:
+      return "bytes";
+    case Tok::kTrue:
+      return "'true'";
+    case Tok::kFalse:
+      return "'false'";
+    case Tok::kNull:
+      return "'null'";
+    case Tok::kIn:
+      return "'in'";
+    case Tok::kAnd:
+      return "'and'";
+    case Tok::kOr:
+      return "'or'";
+    case Tok::kNot:
+      return "'not'";
+    case Tok::kLParen:
+      return "'('";
+    case Tok::kRParen:
+      return "')'";
+    case Tok::kLBracket:
+      return "'['";
+    case Tok::kRBracket:
+      return "']'";
+    case Tok::kLBrace:
+      return "'{'";
+    case Tok::kRBrace:
+      return "'}'";
+    case Tok::kComma:
+      return "','";
+    case Tok::kDot:
+      return "'.'";
+    case Tok::kColon:
+      return "':'";
+    case Tok::kQuestion:
+      return "'?'";
+    case Tok::kPlus:
+      return "'+'";
+    case Tok::kMinus:
+      return "'-'";
+    case Tok::kStar:
+      return "'*'";
+    case Tok::kSlash:
+      return "'/'";
+    case Tok::kPercent:
+      return "'%'";
+    case Tok::kBang:
+      return "'!'";
+    case Tok::kAndAnd:
+      return "'&&'";
+    case Tok::kOrOr:
+      return "'||'";
+    case Tok::kLt:
+      return "'<'";
+    case Tok::kLe:
+      return "'<='";
+    case Tok::kGt:
+      return "'>'";
+    case Tok::kGe:
+      return "'>='";
+    case Tok::kEqEq:
+      return "'=='";
+    case Tok::kNe:
+      return "'!='";
   }
   return "token";
 }
@@ -143,21 +182,30 @@ Token Lexer::Next() {
     while (pos_ < src_.size() && IsIdentChar(src_[pos_])) ++pos_;
     std::string_view word = src_.substr(start, pos_ - start);
     t.end = pos_;
-    if (word == "true") t.kind = Tok::kTrue;
-    else if (word == "false") t.kind = Tok::kFalse;
-    else if (word == "null") t.kind = Tok::kNull;
-    else if (word == "in") t.kind = Tok::kIn;
-    else if (word == "and") t.kind = Tok::kAnd;
-    else if (word == "or") t.kind = Tok::kOr;
-    else if (word == "not") t.kind = Tok::kNot;
+    if (word == "true")
+      t.kind = Tok::kTrue;
+    else if (word == "false")
+      t.kind = Tok::kFalse;
+    else if (word == "null")
+      t.kind = Tok::kNull;
+    else if (word == "in")
+      t.kind = Tok::kIn;
+    else if (word == "and")
+      t.kind = Tok::kAnd;
+    else if (word == "or")
+      t.kind = Tok::kOr;
+    else if (word == "not")
+      t.kind = Tok::kNot;
     else {
       static constexpr std::string_view kReserved[] = {
-          "as", "break", "const", "continue", "else", "for", "function", "if", "import",
-          "let", "loop", "package", "namespace", "return", "var", "void", "while"};
+          "as",  "break", "const",   "continue",  "else",   "for", "function", "if",   "import",
+          "let", "loop",  "package", "namespace", "return", "var", "void",     "while"};
       for (auto r : kReserved) {
         if (word == r) {
-          return Error(start, pos_, fmt::format("'{}' is a reserved word; quote a column of that "
-                                                "name with backquotes: `{}`", word, word));
+          return Error(start, pos_,
+                       fmt::format("'{}' is a reserved word; quote a column of that "
+                                   "name with backquotes: `{}`",
+                                   word, word));
         }
       }
       t.kind = Tok::kIdent;
@@ -167,11 +215,14 @@ Token Lexer::Next() {
   }
   if (IsDigit(c) || (c == '.' && IsDigit(peek(1)))) return LexNumber();
   switch (c) {
-    case '"': case '\'': return LexString(false, false, start);
+    case '"':
+    case '\'':
+      return LexString(false, false, start);
     case '`': {
       size_t close = src_.find('`', pos_ + 1);
       size_t newline = src_.find('\n', pos_ + 1);
-      if (close == std::string_view::npos || (newline != std::string_view::npos && newline < close)) {
+      if (close == std::string_view::npos ||
+          (newline != std::string_view::npos && newline < close)) {
         return Error(start, static_cast<uint32_t>(src_.size()),
                      "unterminated backquoted name: expected a closing '`'");
       }
@@ -182,24 +233,42 @@ Token Lexer::Next() {
       t.end = pos_;
       return t;
     }
-    case '(': return single(Tok::kLParen);
-    case ')': return single(Tok::kRParen);
-    case '[': return single(Tok::kLBracket);
-    case ']': return single(Tok::kRBracket);
-    case '{': return single(Tok::kLBrace);
-    case '}': return single(Tok::kRBrace);
-    case ',': return single(Tok::kComma);
-    case '.': return single(Tok::kDot);
-    case ':': return single(Tok::kColon);
-    case '?': return single(Tok::kQuestion);
-    case '+': return single(Tok::kPlus);
-    case '-': return single(Tok::kMinus);
-    case '*': return single(Tok::kStar);
-    case '/': return single(Tok::kSlash);
-    case '%': return single(Tok::kPercent);
-    case '!': return peek(1) == '=' ? single(Tok::kNe, 2) : single(Tok::kBang);
-    case '<': return peek(1) == '=' ? single(Tok::kLe, 2) : single(Tok::kLt);
-    case '>': return peek(1) == '=' ? single(Tok::kGe, 2) : single(Tok::kGt);
+    case '(':
+      return single(Tok::kLParen);
+    case ')':
+      return single(Tok::kRParen);
+    case '[':
+      return single(Tok::kLBracket);
+    case ']':
+      return single(Tok::kRBracket);
+    case '{':
+      return single(Tok::kLBrace);
+    case '}':
+      return single(Tok::kRBrace);
+    case ',':
+      return single(Tok::kComma);
+    case '.':
+      return single(Tok::kDot);
+    case ':':
+      return single(Tok::kColon);
+    case '?':
+      return single(Tok::kQuestion);
+    case '+':
+      return single(Tok::kPlus);
+    case '-':
+      return single(Tok::kMinus);
+    case '*':
+      return single(Tok::kStar);
+    case '/':
+      return single(Tok::kSlash);
+    case '%':
+      return single(Tok::kPercent);
+    case '!':
+      return peek(1) == '=' ? single(Tok::kNe, 2) : single(Tok::kBang);
+    case '<':
+      return peek(1) == '=' ? single(Tok::kLe, 2) : single(Tok::kLt);
+    case '>':
+      return peek(1) == '=' ? single(Tok::kGe, 2) : single(Tok::kGt);
     case '=':
       if (peek(1) == '=') return single(Tok::kEqEq, 2);
       return Error(start, start + 1, "unexpected '=': did you mean '=='?");
@@ -243,14 +312,16 @@ Token Lexer::LexNumber() {
     if (at(pos_) == 'e' || at(pos_) == 'E') {
       size_t q = pos_ + 1;
       if (at(q) == '+' || at(q) == '-') ++q;
-      if (!IsDigit(at(q))) return Error(start, static_cast<uint32_t>(q), "expected digits in the exponent");
+      if (!IsDigit(at(q)))
+        return Error(start, static_cast<uint32_t>(q), "expected digits in the exponent");
       is_double = true;
       pos_ = static_cast<uint32_t>(q);
       while (IsDigit(at(pos_))) ++pos_;
     }
     if (is_double) {
       std::string text(src_.substr(start, pos_ - start));
-      t.double_value = std::strtod(text.c_str(), nullptr);  // strtod rounds correctly; inf on overflow
+      t.double_value =
+          std::strtod(text.c_str(), nullptr);  // strtod rounds correctly; inf on overflow
       t.kind = Tok::kDouble;
       t.end = pos_;
       if (IsIdentStart(at(pos_))) return Error(start, pos_ + 1, "unexpected letter after a number");
@@ -307,15 +378,38 @@ Token Lexer::LexString(bool raw, bool bytes, uint32_t start) {
     char e = src_[pos_ + 1];
     pos_ += 2;
     switch (e) {
-      case 'a': out.push_back('\a'); break;
-      case 'b': out.push_back('\b'); break;
-      case 'f': out.push_back('\f'); break;
-      case 'n': out.push_back('\n'); break;
-      case 'r': out.push_back('\r'); break;
-      case 't': out.push_back('\t'); break;
-      case 'v': out.push_back('\v'); break;
-      case '\\': case '\'': case '"': case '`': case '?': out.push_back(e); break;
-      case 'x': case 'X': case 'u': case 'U': {
+      case 'a':
+        out.push_back('\a');
+        break;
+      case 'b':
+        out.push_back('\b');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'v':
+        out.push_back('\v');
+        break;
+      case '\\':
+      case '\'':
+      case '"':
+      case '`':
+      case '?':
+        out.push_back(e);
+        break;
+      case 'x':
+      case 'X':
+      case 'u':
+      case 'U': {
         int len = (e == 'x' || e == 'X') ? 2 : (e == 'u' ? 4 : 8);
         if (bytes && (e == 'u' || e == 'U')) {
           return Error(esc, pos_, "\\u and \\U escapes are not allowed in bytes literals");
@@ -323,7 +417,9 @@ Token Lexer::LexString(bool raw, bool bytes, uint32_t start) {
         uint32_t cp = 0;
         for (int i = 0; i < len; ++i) {
           int h = pos_ < src_.size() ? HexValue(src_[pos_]) : -1;
-          if (h < 0) return Error(esc, pos_ + 1, fmt::format("expected {} hexadecimal digits after '\\{}'", len, e));
+          if (h < 0)
+            return Error(esc, pos_ + 1,
+                         fmt::format("expected {} hexadecimal digits after '\\{}'", len, e));
           cp = cp * 16 + static_cast<uint32_t>(h);
           ++pos_;
         }
@@ -337,16 +433,22 @@ Token Lexer::LexString(bool raw, bool bytes, uint32_t start) {
         }
         break;
       }
-      case '0': case '1': case '2': case '3': {
+      case '0':
+      case '1':
+      case '2':
+      case '3': {
         uint32_t cp = static_cast<uint32_t>(e - '0');
         for (int i = 0; i < 2; ++i) {
           char o = pos_ < src_.size() ? src_[pos_] : '\0';
-          if (o < '0' || o > '7') return Error(esc, pos_ + 1, "expected three octal digits in '\\ooo'");
+          if (o < '0' || o > '7')
+            return Error(esc, pos_ + 1, "expected three octal digits in '\\ooo'");
           cp = cp * 8 + static_cast<uint32_t>(o - '0');
           ++pos_;
         }
-        if (bytes) out.push_back(static_cast<char>(cp));
-        else AppendUtf8(&out, cp);
+        if (bytes)
+          out.push_back(static_cast<char>(cp));
+        else
+          AppendUtf8(&out, cp);
         break;
       }
       default:

@@ -9,15 +9,45 @@
 namespace hunch {
 
 enum class Tok {
-  kEnd, kError,
-  kIdent,        // name, or a backquoted name (text holds the name without backquotes)
-  kInt, kUint, kDouble, kString, kBytes,
-  kTrue, kFalse, kNull, kIn, kAnd, kOr, kNot,  // `and`, `or`, `not` are aliases of && || !
-  kLParen, kRParen, kLBracket, kRBracket, kLBrace, kRBrace,
-  kComma, kDot, kColon, kQuestion,
-  kPlus, kMinus, kStar, kSlash, kPercent,
-  kBang, kAndAnd, kOrOr,
-  kLt, kLe, kGt, kGe, kEqEq, kNe,
+  kEnd,
+  kError,
+  kIdent,  // name, or a backquoted name (text holds the name without backquotes)
+  kInt,
+  kUint,
+  kDouble,
+  kString,
+  kBytes,
+  kTrue,
+  kFalse,
+  kNull,
+  kIn,
+  kAnd,
+  kOr,
+  kNot,  // `and`, `or`, `not` are aliases of && || !
+  kLParen,
+  kRParen,
+  kLBracket,
+  kRBracket,
+  kLBrace,
+  kRBrace,
+  kComma,
+  kDot,
+  kColon,
+  kQuestion,
+  kPlus,
+  kMinus,
+  kStar,
+  kSlash,
+  kPercent,
+  kBang,
+  kAndAnd,
+  kOrOr,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kEqEq,
+  kNe,
 };
 
 struct Token {

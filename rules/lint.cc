@@ -43,7 +43,8 @@ struct Atom {
   int column = -1;
   // Numeric interval (lo, hi) with inclusive flags; or a finite set of constants (values).
   bool numeric = false;
-  double lo = -std::numeric_limits<double>::infinity(), hi = std::numeric_limits<double>::infinity();
+  double lo = -std::numeric_limits<double>::infinity(),
+         hi = std::numeric_limits<double>::infinity();
   bool lo_incl = false, hi_incl = false;
   std::optional<std::vector<Value>> values;  // == or in: true exactly for these values
 };
@@ -62,11 +63,20 @@ std::optional<Atom> ToAtom(const CheckedExpr& e) {
   if (col->op != Op::kColumn && lit->op == Op::kColumn && op != Op::kIn) {
     std::swap(col, lit);
     switch (op) {  // constant OP column -> column OP' constant
-      case Op::kLt: op = Op::kGt; break;
-      case Op::kLe: op = Op::kGe; break;
-      case Op::kGt: op = Op::kLt; break;
-      case Op::kGe: op = Op::kLe; break;
-      default: break;
+      case Op::kLt:
+        op = Op::kGt;
+        break;
+      case Op::kLe:
+        op = Op::kGe;
+        break;
+      case Op::kGt:
+        op = Op::kLt;
+        break;
+      case Op::kGe:
+        op = Op::kLe;
+        break;
+      default:
+        break;
     }
   }
   if (col->op != Op::kColumn) return std::nullopt;
@@ -90,11 +100,22 @@ std::optional<Atom> ToAtom(const CheckedExpr& e) {
   if (!n) return std::nullopt;
   a.numeric = true;
   switch (op) {
-    case Op::kLt: a.hi = *n; break;
-    case Op::kLe: a.hi = *n; a.hi_incl = true; break;
-    case Op::kGt: a.lo = *n; break;
-    case Op::kGe: a.lo = *n; a.lo_incl = true; break;
-    default: return std::nullopt;
+    case Op::kLt:
+      a.hi = *n;
+      break;
+    case Op::kLe:
+      a.hi = *n;
+      a.hi_incl = true;
+      break;
+    case Op::kGt:
+      a.lo = *n;
+      break;
+    case Op::kGe:
+      a.lo = *n;
+      a.lo_incl = true;
+      break;
+    default:
+      return std::nullopt;
   }
   return a;
 }
@@ -165,8 +186,8 @@ bool Implies(const std::vector<const CheckedExpr*>& b, const CheckedExpr& a) {
 
 void LintRuleSet(const CheckedRuleSet& rs, std::vector<Diagnostic>* diagnostics) {
   auto warn = [&](SourcePos pos, std::string code, std::string message) {
-    diagnostics->push_back(MakeDiagnostic(rs.file, Severity::kWarning, pos, 1, std::move(code),
-                                          std::move(message)));
+    diagnostics->push_back(
+        MakeDiagnostic(rs.file, Severity::kWarning, pos, 1, std::move(code), std::move(message)));
   };
   std::vector<bool> predicted(rs.class_names.size(), false);
   if (rs.default_class >= 0) predicted[rs.default_class] = true;
@@ -180,8 +201,9 @@ void LintRuleSet(const CheckedRuleSet& rs, std::vector<Diagnostic>* diagnostics)
     for (const auto& c : r.columns_read) {
       if (c == rs.file.label.text) {
         warn(r.pos, "reads-label",
-             fmt::format("rule '{}' reads the label column '{}': its predictions leak the ground truth",
-                         r.name, c));
+             fmt::format(
+                 "rule '{}' reads the label column '{}': its predictions leak the ground truth",
+                 r.name, c));
       }
     }
     std::vector<const CheckedExpr*> mine;

@@ -1,10 +1,10 @@
 // The expression parser: recursive descent over CEL's grammar, with a depth guard.
 #include "rules/parser.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "rules/lexer.h"
 
@@ -47,7 +47,8 @@ class Parser {
     ~DepthGuard() { p->depth_ = saved; }
     void Nest(const Token& at) {
       if (++p->depth_ > p->limits_.max_depth) {
-        p->Fail(at, fmt::format("expression is nested too deeply (limit {})", p->limits_.max_depth));
+        p->Fail(at,
+                fmt::format("expression is nested too deeply (limit {})", p->limits_.max_depth));
       }
     }
     Parser* p;
@@ -144,15 +145,33 @@ class Parser {
       std::string op;
       bool negate = false;
       switch (tok_.kind) {
-        case Tok::kLt: op = "<"; break;
-        case Tok::kLe: op = "<="; break;
-        case Tok::kGt: op = ">"; break;
-        case Tok::kGe: op = ">="; break;
-        case Tok::kEqEq: op = "=="; break;
-        case Tok::kNe: op = "!="; break;
-        case Tok::kIn: op = "in"; break;
-        case Tok::kNot: op = "in"; negate = true; break;  // `x not in [...]`
-        default: return lhs;
+        case Tok::kLt:
+          op = "<";
+          break;
+        case Tok::kLe:
+          op = "<=";
+          break;
+        case Tok::kGt:
+          op = ">";
+          break;
+        case Tok::kGe:
+          op = ">=";
+          break;
+        case Tok::kEqEq:
+          op = "==";
+          break;
+        case Tok::kNe:
+          op = "!=";
+          break;
+        case Tok::kIn:
+          op = "in";
+          break;
+        case Tok::kNot:
+          op = "in";
+          negate = true;
+          break;  // `x not in [...]`
+        default:
+          return lhs;
       }
       guard.Nest(tok_);
       const Token op_tok = tok_;
@@ -240,7 +259,8 @@ class Parser {
   }
 
   ExprPtr IntLiteral(const Token& t) {
-    if (t.int_overflow || t.magnitude > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    if (t.int_overflow ||
+        t.magnitude > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
       Fail(t, "integer literal is out of the 64-bit range");
     }
     auto e = Node(Kind::kInt, t.begin, t.end);
@@ -305,7 +325,9 @@ class Parser {
   ExprPtr ParsePrimary() {
     const Token t = tok_;
     switch (t.kind) {
-      case Tok::kInt: Advance(); return IntLiteral(t);
+      case Tok::kInt:
+        Advance();
+        return IntLiteral(t);
       case Tok::kUint: {
         Advance();
         if (t.int_overflow) Fail(t, "unsigned integer literal is out of the 64-bit range");
@@ -319,19 +341,23 @@ class Parser {
         e->double_value = t.double_value;
         return e;
       }
-      case Tok::kString: case Tok::kBytes: {
+      case Tok::kString:
+      case Tok::kBytes: {
         Advance();
         auto e = Node(t.kind == Tok::kString ? Kind::kString : Kind::kBytes, t.begin, t.end);
         e->text = t.text;
         return e;
       }
-      case Tok::kTrue: case Tok::kFalse: {
+      case Tok::kTrue:
+      case Tok::kFalse: {
         Advance();
         auto e = Node(Kind::kBool, t.begin, t.end);
         e->bool_value = t.kind == Tok::kTrue;
         return e;
       }
-      case Tok::kNull: Advance(); return Node(Kind::kNull, t.begin, t.end);
+      case Tok::kNull:
+        Advance();
+        return Node(Kind::kNull, t.begin, t.end);
       case Tok::kIdent: {
         Advance();
         if (tok_.kind == Tok::kLParen) {
@@ -395,8 +421,9 @@ class Parser {
 ParseResult ParseExpression(std::string_view source, const ParseLimits& limits) {
   if (source.size() > limits.max_length) {
     ParseResult r;
-    r.error = {0, 1, fmt::format("expression is {} bytes long (limit {})", source.size(),
-                                 limits.max_length)};
+    r.error = {
+        0, 1,
+        fmt::format("expression is {} bytes long (limit {})", source.size(), limits.max_length)};
     return r;
   }
   return Parser(source, limits).Run();

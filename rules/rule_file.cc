@@ -1,11 +1,11 @@
 // The YAML adapter: reads a rule file with yaml-cpp (whose exceptions stop here) into RuleFile.
 #include "rules/rule_file.h"
 
-#include <algorithm>
-#include <set>
-
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <set>
 
 #include "rules/text.h"
 
@@ -52,10 +52,14 @@ std::vector<std::string> SplitLines(const std::string& text) {
 size_t EscapeLength(const std::string& s, size_t i) {
   if (i + 1 >= s.size()) return 1;
   switch (s[i + 1]) {
-    case 'x': return 4;
-    case 'u': return 6;
-    case 'U': return 10;
-    default: return 2;
+    case 'x':
+      return 4;
+    case 'u':
+      return 6;
+    case 'U':
+      return 10;
+    default:
+      return 2;
   }
 }
 
@@ -188,26 +192,38 @@ class Reader {
             "expected a mapping with keys such as name, label, classes, rules at the top level");
       return;
     }
-    static const std::vector<std::string> kKeys = {
-        "name", "description", "version", "label", "classes", "positive", "default",
-        "missing", "inputs", "policy", "rules", "slices"};
+    static const std::vector<std::string> kKeys = {"name",    "description", "version", "label",
+                                                   "classes", "positive",    "default", "missing",
+                                                   "inputs",  "policy",      "rules",   "slices"};
     std::set<std::string> seen, suggested;
     for (const auto& kv : root) {
       const std::string key = kv.first.Scalar();
       if (!KnownKey(kv.first, key, kKeys, "rule file", &seen, &suggested)) continue;
       const YAML::Node& v = kv.second;
-      if (key == "name") ReadScalar(v, "name", &f_.name);
-      else if (key == "description") f_.description = Scalar(v, "description").text;
-      else if (key == "version") f_.version = Scalar(v, "version").text;
-      else if (key == "label") ReadScalar(v, "label", &f_.label);
-      else if (key == "classes") ReadClasses(v);
-      else if (key == "positive") ReadScalar(v, "positive", &f_.positive);
-      else if (key == "default") ReadScalar(v, "default", &f_.default_class);
-      else if (key == "missing") f_.missing = StringList(v, "missing");
-      else if (key == "inputs") ReadInputs(v);
-      else if (key == "policy") ReadScalar(v, "policy", &f_.policy);
-      else if (key == "rules") ReadRules(v);
-      else if (key == "slices") ReadSlices(v);
+      if (key == "name")
+        ReadScalar(v, "name", &f_.name);
+      else if (key == "description")
+        f_.description = Scalar(v, "description").text;
+      else if (key == "version")
+        f_.version = Scalar(v, "version").text;
+      else if (key == "label")
+        ReadScalar(v, "label", &f_.label);
+      else if (key == "classes")
+        ReadClasses(v);
+      else if (key == "positive")
+        ReadScalar(v, "positive", &f_.positive);
+      else if (key == "default")
+        ReadScalar(v, "default", &f_.default_class);
+      else if (key == "missing")
+        f_.missing = StringList(v, "missing");
+      else if (key == "inputs")
+        ReadInputs(v);
+      else if (key == "policy")
+        ReadScalar(v, "policy", &f_.policy);
+      else if (key == "rules")
+        ReadRules(v);
+      else if (key == "slices")
+        ReadSlices(v);
     }
     // A misspelled key was reported with the right name as a hint: it is not missing as well.
     auto missing = [&](const char* key) { return !seen.count(key) && !suggested.count(key); };
@@ -235,7 +251,8 @@ class Reader {
   }
 
   void Error(SourcePos pos, std::string code, std::string message, int length = 1) {
-    diags_.push_back(MakeDiagnostic(f_, Severity::kError, pos, length, std::move(code), std::move(message)));
+    diags_.push_back(
+        MakeDiagnostic(f_, Severity::kError, pos, length, std::move(code), std::move(message)));
   }
 
   // Reports a key that is unknown (adding its "did you mean" hint to *suggested) or repeated.
@@ -248,9 +265,10 @@ class Reader {
       std::string hint = ClosestMatch(key, known);
       if (!hint.empty()) suggested->insert(hint);
       Error(pos, "unknown-key",
-            hint.empty() ? fmt::format("unknown key '{}' in {} (expected one of: {})", key, where,
-                                       fmt::join(known, ", "))
-                         : fmt::format("unknown key '{}' in {} (did you mean '{}'?)", key, where, hint),
+            hint.empty()
+                ? fmt::format("unknown key '{}' in {} (expected one of: {})", key, where,
+                              fmt::join(known, ", "))
+                : fmt::format("unknown key '{}' in {} (did you mean '{}'?)", key, where, hint),
             static_cast<int>(key.size()));
       return false;
     }
@@ -287,7 +305,8 @@ class Reader {
   std::vector<std::string> StringList(const YAML::Node& n, std::string_view what) {
     std::vector<std::string> out;
     if (!n.IsSequence()) {
-      Error(PosOf(n), "expected-list", fmt::format("expected a list for '{}', e.g. [\"\", \"NA\"]", what));
+      Error(PosOf(n), "expected-list",
+            fmt::format("expected a list for '{}', e.g. [\"\", \"NA\"]", what));
       return out;
     }
     for (const auto& item : n) out.push_back(Scalar(item, what).text);
@@ -336,7 +355,8 @@ class Reader {
 
   void ReadInputs(const YAML::Node& n) {
     if (!n.IsMap()) {
-      Error(PosOf(n), "expected-map", "expected 'inputs' to map column names to types, e.g. {amount: double}");
+      Error(PosOf(n), "expected-map",
+            "expected 'inputs' to map column names to types, e.g. {amount: double}");
       return;
     }
     for (const auto& kv : n) {
@@ -358,15 +378,17 @@ class Reader {
 
   void ReadRules(const YAML::Node& n) {
     if (!n.IsSequence()) {
-      Error(PosOf(n), "expected-list", "expected 'rules' to be a list of rules (items starting with '- name:')");
+      Error(PosOf(n), "expected-list",
+            "expected 'rules' to be a list of rules (items starting with '- name:')");
       return;
     }
     if (n.size() > limits_.max_rules) {
-      Error(PosOf(n), "limit", fmt::format("{} rules is more than the limit of {}", n.size(), limits_.max_rules));
+      Error(PosOf(n), "limit",
+            fmt::format("{} rules is more than the limit of {}", n.size(), limits_.max_rules));
       return;
     }
-    static const std::vector<std::string> kKeys = {"name", "description", "when", "predict",
-                                                   "confidence", "tags", "enabled"};
+    static const std::vector<std::string> kKeys = {"name",       "description", "when",   "predict",
+                                                   "confidence", "tags",        "enabled"};
     for (const auto& item : n) {
       RuleDef r;
       r.pos = PosOf(item);
@@ -379,12 +401,18 @@ class Reader {
         const std::string key = kv.first.Scalar();
         if (!KnownKey(kv.first, key, kKeys, "a rule", &seen, &suggested)) continue;
         const YAML::Node& v = kv.second;
-        if (key == "name") ReadScalar(v, "name", &r.name);
-        else if (key == "description") r.description = Scalar(v, "description").text;
-        else if (key == "when") ReadScalar(v, "when", &r.when);
-        else if (key == "predict") ReadScalar(v, "predict", &r.predict);
-        else if (key == "tags") r.tags = StringList(v, "tags");
-        else if (key == "enabled") r.enabled = Bool(v, "enabled");
+        if (key == "name")
+          ReadScalar(v, "name", &r.name);
+        else if (key == "description")
+          r.description = Scalar(v, "description").text;
+        else if (key == "when")
+          ReadScalar(v, "when", &r.when);
+        else if (key == "predict")
+          ReadScalar(v, "predict", &r.predict);
+        else if (key == "tags")
+          r.tags = StringList(v, "tags");
+        else if (key == "enabled")
+          r.enabled = Bool(v, "enabled");
         else if (key == "confidence") {
           SourceText c = Scalar(v, "confidence");
           char* end = nullptr;
@@ -409,7 +437,8 @@ class Reader {
     SourceText s = Scalar(n, what);
     if (s.text == "true" || s.text == "True" || s.text == "yes") return true;
     if (s.text == "false" || s.text == "False" || s.text == "no") return false;
-    Error(s.pos, "expected-bool", fmt::format("expected true or false for '{}', found '{}'", what, s.text));
+    Error(s.pos, "expected-bool",
+          fmt::format("expected true or false for '{}', found '{}'", what, s.text));
     return true;
   }
 
@@ -428,26 +457,27 @@ std::optional<RuleFile> ReadRuleFile(const std::string& path, const std::string&
   file.path = path;
   file.lines = SplitLines(text);
   if (text.size() > limits.max_file_bytes) {
-    diagnostics->push_back(MakeDiagnostic(file, Severity::kError, {1, 1}, 1, "limit",
-                                          fmt::format("rule file is {} bytes (limit {})",
-                                                      text.size(), limits.max_file_bytes)));
+    diagnostics->push_back(MakeDiagnostic(
+        file, Severity::kError, {1, 1}, 1, "limit",
+        fmt::format("rule file is {} bytes (limit {})", text.size(), limits.max_file_bytes)));
     return std::nullopt;
   }
   if (const size_t bad = ValidUtf8Prefix(text); bad < text.size()) {
     const size_t line_start = text.rfind('\n', bad) + 1;  // npos + 1 == 0 on the first line
     const SourcePos pos{static_cast<int>(std::count(text.begin(), text.begin() + bad, '\n')) + 1,
                         static_cast<int>(bad - line_start) + 1};
-    diagnostics->push_back(MakeDiagnostic(
-        file, Severity::kError, pos, 1, "bad-encoding",
-        fmt::format("rule file is not valid UTF-8 (byte 0x{:02X}): save it as UTF-8",
-                    static_cast<unsigned char>(text[bad]))));
+    diagnostics->push_back(
+        MakeDiagnostic(file, Severity::kError, pos, 1, "bad-encoding",
+                       fmt::format("rule file is not valid UTF-8 (byte 0x{:02X}): save it as UTF-8",
+                                   static_cast<unsigned char>(text[bad]))));
     return std::nullopt;
   }
   YAML::Node root;
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    SourcePos pos{e.mark.line >= 0 ? e.mark.line + 1 : 1, e.mark.column >= 0 ? e.mark.column + 1 : 1};
+    SourcePos pos{e.mark.line >= 0 ? e.mark.line + 1 : 1,
+                  e.mark.column >= 0 ? e.mark.column + 1 : 1};
     int length = 1;
     // What the likeliest causes in a rule file are, and what to write instead.
     std::string hint;
@@ -462,22 +492,25 @@ std::optional<RuleFile> ReadRuleFile(const std::string& path, const std::string&
       // yaml-cpp marks the character after the escape: point at its backslash instead.
       pos.column = std::max(1, pos.column - 2);
       length = 2;
-      hint = " (in a double-quoted value YAML reads backslash escapes first: write \\\\ for a "
-             "backslash, or use single quotes)";
+      hint =
+          " (in a double-quoted value YAML reads backslash escapes first: write \\\\ for a "
+          "backslash, or use single quotes)";
     }
     diagnostics->push_back(MakeDiagnostic(file, Severity::kError, pos, length, "bad-yaml",
                                           fmt::format("invalid YAML: {}{}", e.msg, hint)));
     return std::nullopt;
   }
   if (!root.IsDefined() || root.IsNull()) {
-    diagnostics->push_back(MakeDiagnostic(file, Severity::kError, {1, 1}, 1, "empty",
-                                          "rule file is empty: expected name, label, classes and rules"));
+    diagnostics->push_back(
+        MakeDiagnostic(file, Severity::kError, {1, 1}, 1, "empty",
+                       "rule file is empty: expected name, label, classes and rules"));
     return std::nullopt;
   }
   try {
     Reader(&file, diagnostics, limits).Read(root);
   } catch (const YAML::Exception& e) {
-    SourcePos pos{e.mark.line >= 0 ? e.mark.line + 1 : 1, e.mark.column >= 0 ? e.mark.column + 1 : 1};
+    SourcePos pos{e.mark.line >= 0 ? e.mark.line + 1 : 1,
+                  e.mark.column >= 0 ? e.mark.column + 1 : 1};
     diagnostics->push_back(MakeDiagnostic(file, Severity::kError, pos, 1, "bad-yaml",
                                           fmt::format("unexpected YAML structure: {}", e.msg)));
   }

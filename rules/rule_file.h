@@ -42,8 +42,8 @@ struct RuleDef {
 };
 
 struct ClassDef {
-  std::string raw;   // the value as it appears in the label column
-  std::string name;  // the name rules predict
+  std::string raw;              // the value as it appears in the label column
+  std::string name;             // the name rules predict
   SourcePos raw_pos, name_pos;  // where each stands in the file (the same for a list of names)
 };
 

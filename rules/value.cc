@@ -1,15 +1,16 @@
 // Names and printing of runtime values and checked expressions.
+#include "rules/value.h"
+
 #include <fmt/format.h>
 
 #include "rules/checked.h"
 #include "rules/text.h"
-#include "rules/value.h"
 
 namespace hunch {
 
 const char* ValueKindName(const Value& v) {
-  static constexpr const char* kNames[] = {"unknown", "null", "bool", "int", "double", "string",
-                                           "list"};
+  static constexpr const char* kNames[] = {"unknown", "null",   "bool", "int",
+                                           "double",  "string", "list"};
   return kNames[v.v.index()];
 }
 
@@ -19,11 +20,16 @@ std::string ValueToString(const Value& v) {
       const auto& u = std::get<Unknown>(v.v);
       return u.error ? "error (" + u.reason + ")" : "unknown (" + u.reason + ")";
     }
-    case 1: return "null";
-    case 2: return std::get<bool>(v.v) ? "true" : "false";
-    case 3: return std::to_string(std::get<int64_t>(v.v));
-    case 4: return FormatDouble(std::get<double>(v.v), true);
-    case 5: return QuoteString(std::get<std::string>(v.v));
+    case 1:
+      return "null";
+    case 2:
+      return std::get<bool>(v.v) ? "true" : "false";
+    case 3:
+      return std::to_string(std::get<int64_t>(v.v));
+    case 4:
+      return FormatDouble(std::get<double>(v.v), true);
+    case 5:
+      return QuoteString(std::get<std::string>(v.v));
     default: {
       std::string out = "[";
       const auto& list = *std::get<ListPtr>(v.v);
@@ -38,41 +44,76 @@ std::string ValueToString(const Value& v) {
 
 const char* OpName(Op op) {
   switch (op) {
-    case Op::kConst: return "const";
-    case Op::kColumn: return "column";
-    case Op::kList: return "list";
-    case Op::kError: return "error";
-    case Op::kNot: return "!";
-    case Op::kNeg: return "neg";
-    case Op::kAnd: return "&&";
-    case Op::kOr: return "||";
-    case Op::kConditional: return "?:";
-    case Op::kAdd: return "+";
-    case Op::kSub: return "-";
-    case Op::kMul: return "*";
-    case Op::kDiv: return "/";
-    case Op::kMod: return "%";
-    case Op::kLt: return "<";
-    case Op::kLe: return "<=";
-    case Op::kGt: return ">";
-    case Op::kGe: return ">=";
-    case Op::kEq: return "==";
-    case Op::kNe: return "!=";
-    case Op::kIn: return "in";
-    case Op::kIndex: return "index";
-    case Op::kSize: return "size";
-    case Op::kContains: return "contains";
-    case Op::kStartsWith: return "startsWith";
-    case Op::kEndsWith: return "endsWith";
-    case Op::kMatches: return "matches";
-    case Op::kLowerAscii: return "lowerAscii";
-    case Op::kUpperAscii: return "upperAscii";
-    case Op::kHas: return "has";
-    case Op::kToInt: return "int";
-    case Op::kToDouble: return "double";
-    case Op::kToString: return "string";
-    case Op::kToBool: return "bool";
-    case Op::kDyn: return "dyn";
+    case Op::kConst:
+      return "const";
+    case Op::kColumn:
+      return "column";
+    case Op::kList:
+      return "list";
+    case Op::kError:
+      return "error";
+    case Op::kNot:
+      return "!";
+    case Op::kNeg:
+      return "neg";
+    case Op::kAnd:
+      return "&&";
+    case Op::kOr:
+      return "||";
+    case Op::kConditional:
+      return "?:";
+    case Op::kAdd:
+      return "+";
+    case Op::kSub:
+      return "-";
+    case Op::kMul:
+      return "*";
+    case Op::kDiv:
+      return "/";
+    case Op::kMod:
+      return "%";
+    case Op::kLt:
+      return "<";
+    case Op::kLe:
+      return "<=";
+    case Op::kGt:
+      return ">";
+    case Op::kGe:
+      return ">=";
+    case Op::kEq:
+      return "==";
+    case Op::kNe:
+      return "!=";
+    case Op::kIn:
+      return "in";
+    case Op::kIndex:
+      return "index";
+    case Op::kSize:
+      return "size";
+    case Op::kContains:
+      return "contains";
+    case Op::kStartsWith:
+      return "startsWith";
+    case Op::kEndsWith:
+      return "endsWith";
+    case Op::kMatches:
+      return "matches";
+    case Op::kLowerAscii:
+      return "lowerAscii";
+    case Op::kUpperAscii:
+      return "upperAscii";
+    case Op::kHas:
+      return "has";
+    case Op::kToInt:
+      return "int";
+    case Op::kToDouble:
+      return "double";
+    case Op::kToString:
+      return "string";
+    case Op::kToBool:
+      return "bool";
+    case Op::kDyn:
+      return "dyn";
   }
   return "?";
 }

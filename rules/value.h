@@ -27,13 +27,13 @@ struct Value {
   std::variant<Unknown, std::nullptr_t, bool, int64_t, double, std::string, ListPtr> v;
 
   Value() : v(Unknown{}) {}
-  Value(std::nullptr_t) : v(nullptr) {}        // NOLINT
-  Value(bool b) : v(b) {}                      // NOLINT
-  Value(int64_t i) : v(i) {}                   // NOLINT
-  Value(double d) : v(d) {}                    // NOLINT
-  Value(std::string s) : v(std::move(s)) {}    // NOLINT
-  Value(ListPtr l) : v(std::move(l)) {}        // NOLINT
-  Value(Unknown u) : v(std::move(u)) {}        // NOLINT
+  Value(std::nullptr_t) : v(nullptr) {}      // NOLINT
+  Value(bool b) : v(b) {}                    // NOLINT
+  Value(int64_t i) : v(i) {}                 // NOLINT
+  Value(double d) : v(d) {}                  // NOLINT
+  Value(std::string s) : v(std::move(s)) {}  // NOLINT
+  Value(ListPtr l) : v(std::move(l)) {}      // NOLINT
+  Value(Unknown u) : v(std::move(u)) {}      // NOLINT
 
   static Value Missing() { return Value(Unknown{false, "missing"}); }
   static Value Error(std::string reason) { return Value(Unknown{true, std::move(reason)}); }

@@ -310,8 +310,10 @@ TEST_CASE("A 100000-term && chain gives a depth error, never a stack overflow") 
         "expression is nested too deeply (limit 256)");
   CHECK(E(Chain("a", " || ", 100000), limits).message ==
         "expression is nested too deeply (limit 256)");
-  CHECK(E(Chain("1", "+", 100000), limits).message == "expression is nested too deeply (limit 256)");
-  CHECK(E(Chain("1", "*", 100000), limits).message == "expression is nested too deeply (limit 256)");
+  CHECK(E(Chain("1", "+", 100000), limits).message ==
+        "expression is nested too deeply (limit 256)");
+  CHECK(E(Chain("1", "*", 100000), limits).message ==
+        "expression is nested too deeply (limit 256)");
   CHECK(E(Chain("a", " < ", 100000), limits).message ==
         "expression is nested too deeply (limit 256)");
   CHECK(E("[1]" + Chain("", "[0]", 100000), limits).message ==

@@ -16,8 +16,9 @@
 // The gold labels are ours: Y = [0, 0, 0, 0, 1]. By Snorkel's definitions (get_lf_summary's
 // Correct / Incorrect, lf_empirical_accuracies = Correct / (Correct + Incorrect)):
 //   LF0 fires on r2 (votes 1, gold 0: wrong) and r4 (votes 0, gold 1: wrong): 0 right, 2 wrong, 0.0
-//   LF1 fires on r0, r2, r3 (votes 0, gold 0: right) and r4 (wrong):          3 right, 1 wrong, 0.75
-//   LF2 fires on r0 (right) and r4 (wrong):                                   1 right, 1 wrong, 0.5
+//   LF1 fires on r0, r2, r3 (votes 0, gold 0: right) and r4 (wrong):          3 right, 1 wrong,
+//   0.75 LF2 fires on r0 (right) and r4 (wrong):                                   1 right, 1
+//   wrong, 0.5
 // First match (hunch's wins, not a Snorkel figure): r0 -> LF1, r2 -> LF0, r3 -> LF1, r4 -> LF0, so
 // LF0 and LF1 win 2 rows each and LF2 fires twice but never wins (shadowed). r1: no rule fires.
 #include <array>
@@ -53,7 +54,9 @@ void AddRows(RuleStats& stats, int begin, int end) {
   }
 }
 
-double Share(int64_t count, int64_t rows) { return static_cast<double>(count) / static_cast<double>(rows); }
+double Share(int64_t count, int64_t rows) {
+  return static_cast<double>(count) / static_cast<double>(rows);
+}
 
 void CheckWorkedExample(const RuleStats& stats) {
   REQUIRE(stats.rows() == kRows);

@@ -15,14 +15,16 @@
 namespace hunch {
 
 struct DataOptions {
-  std::string format = "auto";  // "csv", "jsonl" or "auto" (by extension; .gz is read transparently)
-  size_t sample_rows = 10000;   // rows read to infer column types
+  std::string format =
+      "auto";                  // "csv", "jsonl" or "auto" (by extension; .gz is read transparently)
+  size_t sample_rows = 10000;  // rows read to infer column types
 };
 
 // Streams the records of a CSV or JSONL file (or stdin, "-") one at a time. Not thread-safe.
 class RowCursor {
  public:
-  static Result<std::unique_ptr<RowCursor>> Open(const std::string& path, const DataOptions& options);
+  static Result<std::unique_ptr<RowCursor>> Open(const std::string& path,
+                                                 const DataOptions& options);
   ~RowCursor();
   const std::vector<std::string>& header() const;
   // Advances to the next record: true, false at the end, or an error "PATH:LINE: error: ...".
@@ -35,6 +37,7 @@ class RowCursor {
   const std::vector<bool>& present() const;
 
   struct Impl;
+
  private:
   explicit RowCursor(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
@@ -42,13 +45,15 @@ class RowCursor {
 
 // A record as a JSON object of strings ({"name": "cell", ...}), absent cells as null; invalid UTF-8
 // is replaced by U+FFFD so the result is always valid JSON. Appends to `out`.
-void AppendRecordJson(const std::vector<std::string>& header, const std::vector<std::string_view>& cells,
-                      const std::vector<bool>& present, std::string* out);
+void AppendRecordJson(const std::vector<std::string>& header,
+                      const std::vector<std::string_view>& cells, const std::vector<bool>& present,
+                      std::string* out);
 // Appends `s` as a JSON string literal (quoted and escaped; invalid UTF-8 replaced).
 void AppendJsonString(std::string_view s, std::string* out);
 
 // Infers the schema of the data file at `path` from its header and first rows.
-Result<Schema> InferFileSchema(const std::string& path, const std::vector<std::string>& missing_values,
+Result<Schema> InferFileSchema(const std::string& path,
+                               const std::vector<std::string>& missing_values,
                                const DataOptions& options);
 
 // Loads the rule file checked against the schema of the data file (its `missing:` list is used
@@ -68,7 +73,8 @@ Result<RawRow> ReadDataRow(const std::string& path, int64_t number, const RuleSe
 // their value, null or absent keys as absent cells. Keys that are not columns are listed in
 // `ignored_keys`. The returned views point into `storage`.
 Result<RawRow> RowFromJson(std::string_view json, const RuleSet& rules,
-                           std::vector<std::string>* storage, std::vector<std::string>* ignored_keys);
+                           std::vector<std::string>* storage,
+                           std::vector<std::string>* ignored_keys);
 
 }  // namespace hunch
 

@@ -14,12 +14,13 @@ namespace hunch {
 
 struct DatasetOptions {
   std::string log_dir;
-  std::string labels_path;          // CSV or JSONL with columns id, label [, timestamp, source]
+  std::string labels_path;  // CSV or JSONL with columns id, label [, timestamp, source]
   DataOptions labels_format;
-  std::string output_path;          // "-" for stdout
-  std::string output_format = "auto";  // csv or jsonl; auto: by the output's extension (csv for "-")
+  std::string output_path;  // "-" for stdout
+  std::string output_format =
+      "auto";  // csv or jsonl; auto: by the output's extension (csv for "-")
   std::string join_on = "inference_id";  // or "event_id"
-  std::string label_column;         // default: the `label` column named in the logged rule set
+  std::string label_column;              // default: the `label` column named in the logged rule set
 };
 
 struct DatasetStats {

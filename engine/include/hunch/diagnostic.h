@@ -15,17 +15,18 @@ struct Diagnostic {
   std::string file;
   int line = 0;
   int column = 0;
-  int length = 1;            // characters to underline from column
-  std::string code;          // stable identifier, e.g. "unknown-column", for tools and tests
-  std::string message;       // what is wrong and what was expected
-  std::string source_line;   // the line of the file, for the caret display (may be empty)
+  int length = 1;           // characters to underline from column
+  std::string code;         // stable identifier, e.g. "unknown-column", for tools and tests
+  std::string message;      // what is wrong and what was expected
+  std::string source_line;  // the line of the file, for the caret display (may be empty)
 };
 
 // "file:line:col: error: message" then the source line and a caret under the place.
 std::string FormatDiagnostic(const Diagnostic& d, bool color = false);
 // All diagnostics, formatted, in order, followed by a "N errors, M warnings" summary line.
 std::string FormatDiagnostics(const std::vector<Diagnostic>& ds, bool color = false);
-// The diagnostics as a JSON array (objects with severity, file, line, column, length, code, message).
+// The diagnostics as a JSON array (objects with severity, file, line, column, length, code,
+// message).
 std::string DiagnosticsToJson(const std::vector<Diagnostic>& ds);
 int CountErrors(const std::vector<Diagnostic>& ds);
 

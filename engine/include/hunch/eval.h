@@ -16,22 +16,23 @@ namespace hunch {
 
 struct EvalOptions {
   DataOptions data;
-  int bootstrap = 1000;                  // resamples for confidence intervals; 0 turns them off
+  int bootstrap = 1000;  // resamples for confidence intervals; 0 turns them off
   uint64_t seed = 42;
-  std::vector<std::string> slice_by;     // columns whose values define slices
-  std::string shadow_column;             // an existing system's decisions (class names or label
-                                         // values), scored beside the rules on the same rows
-  bool skip_bad_rows = false;            // count malformed records instead of stopping
-  int threads = 0;                       // CSV is parsed and evaluated on this many threads (0: all cores);
-                                         // every figure is identical whatever the number
-  size_t max_slice_values = 1000;        // distinct values per slice column; the rest are "(other)"
+  std::vector<std::string> slice_by;  // columns whose values define slices
+  std::string shadow_column;          // an existing system's decisions (class names or label
+                                      // values), scored beside the rules on the same rows
+  bool skip_bad_rows = false;         // count malformed records instead of stopping
+  int threads = 0;  // CSV is parsed and evaluated on this many threads (0: all cores);
+                    // every figure is identical whatever the number
+  size_t max_slice_values = 1000;  // distinct values per slice column; the rest are "(other)"
   // Called now and then with (rows read, bytes read), for progress display.
   std::function<void(int64_t, uint64_t)> progress;
 };
 
 // Evaluates `rules` (loaded against this data, see LoadRuleSetForData) on the data at `path`.
 // A malformed record stops the run with "PATH:LINE: error: ..." unless skip_bad_rows.
-Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path, const EvalOptions& options);
+Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path,
+                            const EvalOptions& options);
 
 }  // namespace hunch
 

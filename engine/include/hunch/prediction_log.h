@@ -25,12 +25,12 @@ enum class FsyncMode {
 };
 
 struct LogOptions {
-  std::string dir;                            // segments go to DIR/YYYY/MM/DD/HH/ (UTC)
+  std::string dir;  // segments go to DIR/YYYY/MM/DD/HH/ (UTC)
   FsyncMode fsync = FsyncMode::kInterval;
   int fsync_interval_ms = 100;
-  uint64_t max_segment_bytes = 64ull << 20;   // a segment is closed and a new one opened past this
-  double sample_rate = 1.0;                   // share of records kept, 0..1 (predictions unaffected)
-  uint64_t seed = 0;                          // of the sampling; 0 = from the clock
+  uint64_t max_segment_bytes = 64ull << 20;  // a segment is closed and a new one opened past this
+  double sample_rate = 1.0;                  // share of records kept, 0..1 (predictions unaffected)
+  uint64_t seed = 0;                         // of the sampling; 0 = from the clock
   // Parse every record's input_json to refuse one that is not a JSON object. A caller that
   // builds it with AppendRecordJson (hunch/data.h) or has parsed it already may skip the cost.
   bool validate_input = true;
@@ -38,13 +38,13 @@ struct LogOptions {
 
 // One prediction as logged. JSON-valued fields hold serialized JSON text.
 struct LogRecord {
-  std::string event_id;        // filled by Append when empty: a UUIDv7 (time-ordered, unique)
-  std::string inference_id;    // the caller's id of the row, may be empty
-  int64_t timestamp_us = 0;    // Unix microseconds, UTC; filled by Append when 0
+  std::string event_id;      // filled by Append when empty: a UUIDv7 (time-ordered, unique)
+  std::string inference_id;  // the caller's id of the row, may be empty
+  int64_t timestamp_us = 0;  // Unix microseconds, UTC; filled by Append when 0
   std::string ruleset_name, ruleset_version, ruleset_sha256, label_column;
-  std::string input_json;      // the row as received, a JSON object
-  std::string prediction;      // class name, or "abstain"
-  std::string rule;            // winning rule's name; empty when the default decided
+  std::string input_json;  // the row as received, a JSON object
+  std::string prediction;  // class name, or "abstain"
+  std::string rule;        // winning rule's name; empty when the default decided
   std::optional<double> confidence;
   std::vector<std::string> fired;
   std::map<std::string, std::string> metadata;  // caller's key/values; "host" is added
@@ -86,6 +86,7 @@ class PredictionLog : public PredictionSink {
   Stats stats() const;
 
   struct Impl;
+
  private:
   explicit PredictionLog(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
@@ -107,7 +108,8 @@ struct LogReadStats {
 // Reads every record under DIR, segment by segment in time order, as parsed JSON text lines.
 // A torn (incomplete or unparsable) last line of a segment is skipped and counted with a
 // warning; a bad line elsewhere is an error naming SEGMENT:LINE.
-Status ReadLog(const std::string& dir, const std::function<void(const std::string& json_line)>& on_record,
+Status ReadLog(const std::string& dir,
+               const std::function<void(const std::string& json_line)>& on_record,
                LogReadStats* stats);
 
 }  // namespace hunch

@@ -26,17 +26,17 @@ struct MetricFigures {
 
 struct RuleFigures {
   std::string name;
-  std::string predict;        // class name or "abstain"
+  std::string predict;  // class name or "abstain"
   bool enabled = true;
-  int64_t fires = 0;          // rows where the condition is true
-  int64_t wins = 0;           // rows it decided (first to fire)
+  int64_t fires = 0;                   // rows where the condition is true
+  int64_t wins = 0;                    // rows it decided (first to fire)
   int64_t correct = 0, incorrect = 0;  // of its fires, by its own prediction
-  int64_t errors = 0;         // rows where the condition hit a runtime error
-  double coverage = 0;        // fires / rows
-  double precision = 0;       // correct / (correct + incorrect): Snorkel's empirical accuracy
-  double overlaps = 0;        // share of rows where it and another rule fire
-  double conflicts = 0;       // share of rows where it fires and another rule predicts otherwise
-  bool shadowed = false;      // fires but never wins
+  int64_t errors = 0;                  // rows where the condition hit a runtime error
+  double coverage = 0;                 // fires / rows
+  double precision = 0;   // correct / (correct + incorrect): Snorkel's empirical accuracy
+  double overlaps = 0;    // share of rows where it and another rule fire
+  double conflicts = 0;   // share of rows where it fires and another rule predicts otherwise
+  bool shadowed = false;  // fires but never wins
 };
 
 struct Interval {
@@ -44,7 +44,7 @@ struct Interval {
 };
 
 struct SliceFigures {
-  std::string key;            // "COLUMN=VALUE" or "SLICE=VALUE"
+  std::string key;  // "COLUMN=VALUE" or "SLICE=VALUE"
   int64_t rows = 0;
   double accuracy = 0, macro_f1 = 0, coverage = 0;
 };
@@ -52,9 +52,9 @@ struct SliceFigures {
 // The rules beside an existing system (shadow mode), on the labeled rows where it decided.
 struct ShadowFigures {
   std::string column;
-  int64_t rows = 0;            // labeled rows with a decision of the existing system
-  int64_t unrecognized = 0;    // decisions that are not a class name or label value (not scored)
-  double agreement = 0;        // share of rows where both predict the same class
+  int64_t rows = 0;          // labeled rows with a decision of the existing system
+  int64_t unrecognized = 0;  // decisions that are not a class name or label value (not scored)
+  double agreement = 0;      // share of rows where both predict the same class
   double rules_accuracy = 0, shadow_accuracy = 0;
 };
 
@@ -63,7 +63,7 @@ struct Report {
   std::string ruleset_name, ruleset_version, ruleset_sha256;
   std::vector<std::string> classes;
   int positive_class = -1;
-  bool can_abstain = false;   // the default or some rule predicts abstain
+  bool can_abstain = false;            // the default or some rule predicts abstain
   bool default_predicts_class = true;  // false when `default: abstain`
   // The data.
   std::string data_path;
@@ -72,14 +72,15 @@ struct Report {
   int64_t missing_label = 0;  // excluded: the label cell is missing
   int64_t unknown_label = 0;  // excluded: the label is not one of `classes`
   std::map<std::string, int64_t> unknown_label_values;  // up to 10 distinct values, with counts
-  int64_t bad_rows = 0;       // malformed records skipped (--skip-bad-rows)
+  int64_t bad_rows = 0;                      // malformed records skipped (--skip-bad-rows)
   std::map<std::string, int64_t> bad_cells;  // column -> cells that did not parse as its type
   // The figures.
   MetricFigures metrics;                 // end to end (abstain counts as wrong)
   std::optional<MetricFigures> covered;  // on covered rows, when the rules can abstain
-  std::vector<std::vector<int64_t>> confusion;  // actual x predicted (+ abstain column if can_abstain)
+  std::vector<std::vector<int64_t>>
+      confusion;  // actual x predicted (+ abstain column if can_abstain)
   std::string majority_class;
-  MetricFigures majority, stratified;    // naive baselines
+  MetricFigures majority, stratified;  // naive baselines
   int bootstrap_resamples = 0;
   uint64_t bootstrap_seed = 0;
   bool small_sample = false;

@@ -24,31 +24,31 @@ struct LoadOptions {
   // The data's columns (e.g. from a CSV header and a sample); declared `inputs:` override types.
   // Without it and without `inputs:`, columns are not type-checked, only parsed.
   const Schema* data_schema = nullptr;
-  bool lint = true;                     // add warnings: shadowed/disabled rules, unused classes
+  bool lint = true;  // add warnings: shadowed/disabled rules, unused classes
   size_t max_expression_length = 16 * 1024;  // bytes per condition
-  int max_expression_depth = 256;       // nesting of operators, parentheses and calls
+  int max_expression_depth = 256;            // nesting of operators, parentheses and calls
   size_t max_rules = 10000;
-  int64_t regex_max_mem = 8 << 20;      // RE2's memory budget per regex (bytes)
+  int64_t regex_max_mem = 8 << 20;  // RE2's memory budget per regex (bytes)
 };
 
 // One rule, as loaded.
 struct RuleInfo {
   std::string name;
-  std::string condition;      // as written
-  int predict = -1;           // class index, -1 = abstain
+  std::string condition;  // as written
+  int predict = -1;       // class index, -1 = abstain
   std::optional<double> confidence;
   std::vector<std::string> tags;
   bool enabled = true;
-  int line = 0;               // where the rule starts in the file
+  int line = 0;  // where the rule starts in the file
 };
 
 // The outcome for one row under first-match: the first enabled rule whose condition is true wins.
 struct Prediction {
-  int class_index = -1;       // -1 = abstain
-  int rule = -1;              // index of the winning rule; -1 = no rule fired (the default)
+  int class_index = -1;              // -1 = abstain
+  int rule = -1;                     // index of the winning rule; -1 = no rule fired (the default)
   std::optional<double> confidence;  // the winning rule's confidence, if it has one
-  std::vector<int> fired;     // every enabled rule whose condition is true, in order
-  std::vector<int> errored;   // rules whose condition hit a runtime error (unknown, not fired)
+  std::vector<int> fired;            // every enabled rule whose condition is true, in order
+  std::vector<int> errored;  // rules whose condition hit a runtime error (unknown, not fired)
 };
 
 // A row of raw cell texts, one per schema() column; nullopt marks an absent cell. Cells whose
@@ -64,22 +64,21 @@ class RuleSet {
                                                      const LoadOptions& options,
                                                      std::vector<Diagnostic>* diagnostics);
   // The same from text in memory; `path` is used in diagnostics only.
-  static Result<std::shared_ptr<const RuleSet>> LoadFromString(const std::string& text,
-                                                               const std::string& path,
-                                                               const LoadOptions& options,
-                                                               std::vector<Diagnostic>* diagnostics);
+  static Result<std::shared_ptr<const RuleSet>> LoadFromString(
+      const std::string& text, const std::string& path, const LoadOptions& options,
+      std::vector<Diagnostic>* diagnostics);
 
   const std::string& name() const;
   const std::string& version() const;
-  const std::string& sha256() const;       // of the canonical form: formatting does not change it
+  const std::string& sha256() const;  // of the canonical form: formatting does not change it
   const std::string& label_column() const;
   const std::vector<std::string>& class_names() const;
   const std::vector<std::string>& raw_labels() const;  // the label value of each class
-  int default_class() const;               // -1 = abstain
-  int positive_class() const;              // -1 = not set
+  int default_class() const;                           // -1 = abstain
+  int positive_class() const;                          // -1 = not set
   const std::vector<std::string>& missing_values() const;
-  const Schema& schema() const;            // the columns rows are read in
-  bool schema_known() const;               // false: no data/inputs; cells are typed by content
+  const Schema& schema() const;  // the columns rows are read in
+  bool schema_known() const;     // false: no data/inputs; cells are typed by content
   const std::vector<RuleInfo>& rules() const;
 
   // Predicts one row. Thread-safe.

@@ -33,8 +33,8 @@ struct Schema {
 
 // Infers a schema from a header and sample rows of raw cell texts. A cell is missing when it is
 // absent (present[i] == false) or its text is in `missing_values`. Per column, over the non-missing
-// cells: all "true"/"false" (any case) -> bool; all int64 -> int; all numbers -> double; else string.
-// A column with no non-missing cell is a nullable string.
+// cells: all "true"/"false" (any case) -> bool; all int64 -> int; all numbers -> double; else
+// string. A column with no non-missing cell is a nullable string.
 Schema InferSchema(const std::vector<std::string>& header,
                    const std::vector<std::vector<std::string>>& sample_cells,
                    const std::vector<std::vector<bool>>& sample_present,

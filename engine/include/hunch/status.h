@@ -12,8 +12,16 @@
 namespace hunch {
 
 // What went wrong, coarsely, so callers (and the CLI's exit codes) can branch on it.
-enum class StatusCode { kOk = 0, kInvalidArgument, kNotFound, kIoError, kDataError, kRuleError,
-                        kUnimplemented, kInternal };
+enum class StatusCode {
+  kOk = 0,
+  kInvalidArgument,
+  kNotFound,
+  kIoError,
+  kDataError,
+  kRuleError,
+  kUnimplemented,
+  kInternal
+};
 
 // The outcome of an operation: ok, or a code and a message that names the place
 // ("data.csv:12: error: ...") and what was expected.
@@ -32,7 +40,9 @@ class Status {
   std::string message_;
 };
 
-inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+inline Status InvalidArgument(std::string m) {
+  return {StatusCode::kInvalidArgument, std::move(m)};
+}
 inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
 inline Status IoError(std::string m) { return {StatusCode::kIoError, std::move(m)}; }
 inline Status DataError(std::string m) { return {StatusCode::kDataError, std::move(m)}; }
@@ -42,8 +52,8 @@ inline Status Unimplemented(std::string m) { return {StatusCode::kUnimplemented,
 template <typename T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}                      // NOLINT: implicit by design
-  Result(Status status) : status_(std::move(status)) {}              // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
+  Result(Status status) : status_(std::move(status)) {}  // NOLINT: implicit by design
 
   bool ok() const { return status_.ok(); }
   const Status& status() const { return status_; }
