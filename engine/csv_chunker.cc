@@ -97,8 +97,11 @@ Result<bool> CsvChunker::Next(CsvChunk* chunk) {
   }
   chunk->index = next_index_++;
   chunk->first_line = next_line_;
-  chunk->bytes.assign(pending_, 0, split);
-  pending_.erase(0, split);
+  // The chunk takes the buffer itself; only the short tail after the split is copied back.
+  std::string tail = pending_.substr(split);
+  chunk->bytes = std::move(pending_);
+  chunk->bytes.resize(split);
+  pending_ = std::move(tail);
   next_line_ += std::count(chunk->bytes.begin(), chunk->bytes.end(), '\n');
   return true;
 }

@@ -143,8 +143,16 @@ Result<size_t> InputStream::Inflate(char* dest, size_t size) {
   return size_t{want - z.avail_out};
 }
 
-InputBuffer::InputBuffer(std::unique_ptr<InputStream> input)
-    : input_(std::move(input)), buf_(kChunkSize) {}
+InputBuffer::InputBuffer(std::unique_ptr<InputStream> input) : input_(std::move(input)) {
+  if (input_->in_memory()) {
+    // The whole input is already in memory: parse it where it lies.
+    buf_ = input_->TakeMemory();
+    end_ = buf_.size();
+    eof_ = true;
+  } else {
+    buf_.resize(kChunkSize);
+  }
+}
 
 Status InputBuffer::Fill() {
   if (eof_) return Status::Ok();

@@ -23,6 +23,12 @@ class InputStream {
   static Result<std::unique_ptr<InputStream>> Open(const std::string& path);
   // A stream over bytes already in memory (a chunk of a larger input); `name` names it in messages.
   static std::unique_ptr<InputStream> FromMemory(std::string name, std::string bytes);
+  // For a stream from FromMemory that has not been read: hands its bytes over without a copy.
+  std::string TakeMemory() {
+    memory_pos_ = memory_.size();
+    return std::move(memory_);
+  }
+  bool in_memory() const { return fd_ < 0; }
   ~InputStream();
   InputStream(const InputStream&) = delete;
   InputStream& operator=(const InputStream&) = delete;
@@ -78,7 +84,7 @@ class InputBuffer {
 
  private:
   std::unique_ptr<InputStream> input_;
-  std::vector<char> buf_;
+  std::string buf_;
   size_t begin_ = 0;
   size_t end_ = 0;
   bool eof_ = false;
