@@ -9,6 +9,7 @@
 #include "engine/input_stream.h"
 #include "engine/table_reader.h"
 #include "fmt/format.h"
+#include "hunch/data.h"
 #include "nlohmann/json.hpp"
 
 namespace hunch {
@@ -79,7 +80,7 @@ class ObjectHandler final : public nlohmann::json_sax<Json> {
       if (column_ >= 0) {
         std::string& out = text_[column_];
         if (need_comma_) out += ',';
-        AppendQuoted(key, &out);
+        AppendJsonString(key, &out);
         out += ':';
         need_comma_ = false;
       }
@@ -126,7 +127,7 @@ class ObjectHandler final : public nlohmann::json_sax<Json> {
     }
     if (need_comma_) out += ',';
     if (quoted) {
-      AppendQuoted(text, &out);
+      AppendJsonString(text, &out);
     } else {
       out += text;
     }
@@ -159,42 +160,6 @@ class ObjectHandler final : public nlohmann::json_sax<Json> {
   bool NotAnObject(const char* kind) {
     error_ = fmt::format("expected a JSON object, found {}", kind);
     return false;
-  }
-
-  static void AppendQuoted(std::string_view s, std::string* out) {
-    *out += '"';
-    for (char c : s) {
-      switch (c) {
-        case '"':
-          *out += "\\\"";
-          break;
-        case '\\':
-          *out += "\\\\";
-          break;
-        case '\b':
-          *out += "\\b";
-          break;
-        case '\f':
-          *out += "\\f";
-          break;
-        case '\n':
-          *out += "\\n";
-          break;
-        case '\r':
-          *out += "\\r";
-          break;
-        case '\t':
-          *out += "\\t";
-          break;
-        default:
-          if (static_cast<unsigned char>(c) < 0x20) {
-            *out += fmt::format("\\u{:04x}", static_cast<int>(c));
-          } else {
-            *out += c;
-          }
-      }
-    }
-    *out += '"';
   }
 
   const std::unordered_map<std::string, int>* columns_ = nullptr;

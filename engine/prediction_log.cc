@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "engine/log_common.h"
+#include "hunch/data.h"
 
 namespace hunch {
 namespace {
@@ -42,26 +43,11 @@ std::string Dump(const Json& value) {
   return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-// Printable ASCII other than '"' and '\\', the usual case for names and ids, stands for itself
-// in JSON and is copied; anything else is escaped by nlohmann, invalid UTF-8 becoming U+FFFD.
-void AppendJsonString(std::string* out, const std::string& text) {
-  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
-    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-  });
-  if (plain) {
-    *out += '"';
-    *out += text;
-    *out += '"';
-  } else {
-    *out += Dump(Json(text));
-  }
-}
-
 void AppendJsonStringOrNull(std::string* out, const std::string& text) {
   if (text.empty()) {
     *out += "null";
   } else {
-    AppendJsonString(out, text);
+    AppendJsonString(text, out);
   }
 }
 
@@ -448,19 +434,19 @@ std::string LogRecordToJson(const LogRecord& record, double sample_rate) {
   std::string out;
   out.reserve(384 + record.input_json.size());
   out += "{\"event_id\":";
-  AppendJsonString(&out, record.event_id);
+  AppendJsonString(record.event_id, &out);
   out += ",\"inference_id\":";
   AppendJsonStringOrNull(&out, record.inference_id);
   out += ",\"timestamp\":\"";
   out += FormatTimestamp(record.timestamp_us);
   out += "\",\"ruleset\":{\"name\":";
-  AppendJsonString(&out, record.ruleset_name);
+  AppendJsonString(record.ruleset_name, &out);
   out += ",\"version\":";
-  AppendJsonString(&out, record.ruleset_version);
+  AppendJsonString(record.ruleset_version, &out);
   out += ",\"sha256\":";
-  AppendJsonString(&out, record.ruleset_sha256);
+  AppendJsonString(record.ruleset_sha256, &out);
   out += ",\"label\":";
-  AppendJsonString(&out, record.label_column);
+  AppendJsonString(record.label_column, &out);
   out += "},\"input\":";
   // As received, except that line breaks (whitespace, in valid JSON) would split the record.
   const size_t input_at = out.size();
@@ -468,7 +454,7 @@ std::string LogRecordToJson(const LogRecord& record, double sample_rate) {
   std::replace_if(
       out.begin() + input_at, out.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
   out += ",\"output\":{\"prediction\":";
-  AppendJsonString(&out, record.prediction);
+  AppendJsonString(record.prediction, &out);
   out += ",\"rule\":";
   AppendJsonStringOrNull(&out, record.rule);
   out += ",\"confidence\":";
@@ -476,7 +462,7 @@ std::string LogRecordToJson(const LogRecord& record, double sample_rate) {
   out += ",\"fired\":[";
   for (size_t i = 0; i < record.fired.size(); ++i) {
     if (i > 0) out += ',';
-    AppendJsonString(&out, record.fired[i]);
+    AppendJsonString(record.fired[i], &out);
   }
   // Keys in std::map order, "host" included, like a serialized nlohmann::json object.
   out += "]},\"metadata\":{";
@@ -485,9 +471,9 @@ std::string LogRecordToJson(const LogRecord& record, double sample_rate) {
   auto append_member = [&](const std::string& key, const std::string& value) {
     if (!first) out += ',';
     first = false;
-    AppendJsonString(&out, key);
+    AppendJsonString(key, &out);
     out += ':';
-    AppendJsonString(&out, value);
+    AppendJsonString(value, &out);
   };
   for (const auto& [key, value] : record.metadata) {
     if (!host_written && key > "host") {
@@ -501,7 +487,7 @@ std::string LogRecordToJson(const LogRecord& record, double sample_rate) {
   if (record.shadow_decision || record.shadow_agrees) {
     out += "{\"decision\":";
     if (record.shadow_decision) {
-      AppendJsonString(&out, *record.shadow_decision);
+      AppendJsonString(*record.shadow_decision, &out);
     } else {
       out += "null";
     }

@@ -24,6 +24,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/temp_dir.h"
+
 namespace hunch {
 namespace {
 
@@ -33,24 +35,10 @@ using Json = nlohmann::json;
 // 2026-11-24T22:00:47.123456Z
 constexpr int64_t kSomeTime = 1795557647123456;
 
-// A fresh directory under the system temp directory, removed with its files at the end.
-class TempDir {
+class TempDir : public testing::TempDir {
  public:
-  TempDir() {
-    std::random_device random;
-    path_ = fs::temp_directory_path() / ("hunch_prediction_log_test_" + std::to_string(::getpid()) +
-                                         "_" + std::to_string(random()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  std::string path() const { return path_.string(); }
-  std::string log() const { return (path_ / "log").string(); }
-
- private:
-  fs::path path_;
+  TempDir() : testing::TempDir("hunch_prediction_log_test") {}
+  std::string log() const { return Child("log"); }
 };
 
 std::unique_ptr<PredictionLog> OpenLog(LogOptions options) {

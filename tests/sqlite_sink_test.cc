@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "hunch/prediction_log.h"
+#include "tests/temp_dir.h"
 
 namespace hunch {
 namespace {
@@ -24,23 +25,10 @@ using Json = nlohmann::json;
 // 2026-11-24T22:00:47.123456Z
 constexpr int64_t kSomeTime = 1795557647123456;
 
-class TempDir {
+class TempDir : public testing::TempDir {
  public:
-  TempDir() {
-    std::random_device random;
-    path_ = fs::temp_directory_path() / ("hunch_sqlite_sink_test_" + std::to_string(::getpid()) +
-                                         "_" + std::to_string(random()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  std::string db() const { return (path_ / "p.db").string(); }
-  std::string path() const { return path_.string(); }
-
- private:
-  fs::path path_;
+  TempDir() : testing::TempDir("hunch_sqlite_sink_test") {}
+  std::string db() const { return Child("p.db"); }
 };
 
 std::unique_ptr<PredictionSink> OpenSink(const std::string& db, LogOptions options = {}) {

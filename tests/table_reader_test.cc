@@ -11,47 +11,30 @@
 #include <string>
 #include <vector>
 
+#include "tests/temp_dir.h"
+
 namespace hunch {
 namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh directory under the system temp directory, removed with its files at the end.
-class TempDir {
+class TempDir : public testing::TempDir {
  public:
-  TempDir() {
-    std::random_device random;
-    path_ = fs::temp_directory_path() / ("hunch_table_reader_test_" + std::to_string(::getpid()) +
-                                         "_" + std::to_string(random()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-
-  std::string Write(const std::string& name, const std::string& content) const {
-    const std::string path = (path_ / name).string();
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
-  }
+  TempDir() : testing::TempDir("hunch_table_reader_test") {}
 
   // Each string becomes one gzip member, so several of them test concatenated members.
   std::string WriteGzip(const std::string& name, const std::vector<std::string>& members) const {
-    const std::string path = (path_ / name).string();
-    std::ofstream(path, std::ios::binary | std::ios::trunc);
+    const std::string file = Child(name);
+    std::ofstream(file, std::ios::binary | std::ios::trunc);
     for (const std::string& member : members) {
-      gzFile file = gzopen(path.c_str(), "ab");
-      REQUIRE(file != nullptr);
-      REQUIRE(gzwrite(file, member.data(), static_cast<unsigned>(member.size())) ==
+      gzFile gz = gzopen(file.c_str(), "ab");
+      REQUIRE(gz != nullptr);
+      REQUIRE(gzwrite(gz, member.data(), static_cast<unsigned>(member.size())) ==
               static_cast<int>(member.size()));
-      REQUIRE(gzclose(file) == Z_OK);
+      REQUIRE(gzclose(gz) == Z_OK);
     }
-    return path;
+    return file;
   }
-
- private:
-  fs::path path_;
 };
 
 // Everything a reader yields: cells (absent ones as "<absent>"), lines, and error messages, going
