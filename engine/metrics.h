@@ -65,7 +65,7 @@ struct Intervals {
   int resamples = 0;
   Interval accuracy, macro_f1;
   std::vector<Interval> precision, recall;  // per class
-  bool small_sample = false;                // fewer than 30 rows, or a class with support < 10
+  bool small_sample = false;  // fewer than 30 rows, or a class with 0 < support < 10
 };
 // Percentile 95% intervals from `resamples` multinomial resamples of the confusion counts
 // (equivalent to resampling rows, for statistics of the confusion matrix). Deterministic for a

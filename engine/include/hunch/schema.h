@@ -14,7 +14,8 @@ enum class ColumnType { kBool, kInt, kDouble, kString };
 
 // "bool", "int", "double", "string".
 std::string_view ColumnTypeName(ColumnType type);
-// Parses a type name as written in a rule file's `inputs:`; also accepts "float" and "str".
+// Parses a type name as written in a rule file's `inputs:`; also accepts the aliases "float",
+// "str", "integer" and "boolean".
 std::optional<ColumnType> ParseColumnType(std::string_view name);
 
 struct Column {
