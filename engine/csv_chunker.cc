@@ -6,7 +6,20 @@
 #include <algorithm>
 #include <cstring>
 
+#include "engine/plain_csv.h"
+
 namespace hunch {
+
+void ByteBuffer::Grow(size_t size) {
+  if (size > capacity_) {
+    const size_t capacity = std::max(size, capacity_ + capacity_ / 2);
+    std::unique_ptr<char[]> grown(new char[capacity]);
+    if (size_ > 0) std::memcpy(grown.get(), data_.get(), size_);
+    data_ = std::move(grown);
+    capacity_ = capacity;
+  }
+  size_ = size;
+}
 
 Result<std::unique_ptr<CsvChunker>> CsvChunker::Open(const std::string& path,
                                                      const ReaderOptions& options,
@@ -20,7 +33,7 @@ Result<std::unique_ptr<CsvChunker>> CsvChunker::Open(const std::string& path,
     if (Status s = c->ReadAtLeast(want); !s.ok()) return s;
     bool in_quotes = false;
     for (size_t i = 0; i < c->pending_.size(); ++i) {
-      char ch = c->pending_[i];
+      char ch = c->pending_.data()[i];
       if (ch == '"')
         in_quotes = !in_quotes;
       else if (ch == '\n' && !in_quotes) {
@@ -33,11 +46,14 @@ Result<std::unique_ptr<CsvChunker>> CsvChunker::Open(const std::string& path,
   }
   if (header_end == 0) header_end = c->pending_.size();
   auto header_reader = OpenCsvReader(
-      InputStream::FromMemory(c->input_->name(), c->pending_.substr(0, header_end)), options);
+      InputStream::FromMemory(c->input_->name(), std::string(c->pending_.data(), header_end)),
+      options);
   if (!header_reader.ok()) return header_reader.status();
   c->header_ = (*header_reader)->header();
-  c->next_line_ = 1 + std::count(c->pending_.begin(), c->pending_.begin() + header_end, '\n');
-  c->pending_.erase(0, header_end);
+  c->next_line_ = 1 + CountNewlines({c->pending_.data(), header_end});
+  const size_t rest = c->pending_.size() - header_end;
+  std::memmove(c->pending_.data(), c->pending_.data() + header_end, rest);
+  c->pending_.Shrink(rest);
   return c;
 }
 
@@ -45,13 +61,13 @@ Status CsvChunker::ReadAtLeast(size_t want) {
   while (pending_.size() < want && !eof_) {
     const size_t old = pending_.size();
     const size_t grow = std::max<size_t>(want - old, 1 << 20);
-    pending_.resize(old + grow);
+    pending_.Grow(old + grow);
     Result<size_t> n = input_->Read(pending_.data() + old, grow);
     if (!n.ok()) {
-      pending_.resize(old);
+      pending_.Shrink(old);
       return n.status();
     }
-    pending_.resize(old + *n);
+    pending_.Shrink(old + *n);
     if (*n == 0) eof_ = true;
   }
   return Status::Ok();
@@ -98,11 +114,14 @@ Result<bool> CsvChunker::Next(CsvChunk* chunk) {
   chunk->index = next_index_++;
   chunk->first_line = next_line_;
   // The chunk takes the buffer itself; only the short tail after the split is copied back.
-  std::string tail = pending_.substr(split);
-  chunk->bytes = std::move(pending_);
-  chunk->bytes.resize(split);
+  ByteBuffer tail;
+  tail.Grow(std::max(pending_.size() - split, chunk_bytes_ + chunk_bytes_ / 4));
+  tail.Shrink(pending_.size() - split);
+  std::memcpy(tail.data(), pending_.data() + split, tail.size());
+  chunk->buffer = std::move(pending_);
+  chunk->buffer.Shrink(split);
   pending_ = std::move(tail);
-  next_line_ += std::count(chunk->bytes.begin(), chunk->bytes.end(), '\n');
+  next_line_ += CountNewlines(chunk->bytes());
   return true;
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/input_stream.h"
@@ -14,10 +15,28 @@
 
 namespace hunch {
 
+// A growable byte buffer that, unlike std::string, does not zero what read() will overwrite.
+class ByteBuffer {
+ public:
+  char* data() { return data_.get(); }
+  const char* data() const { return data_.get(); }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  // Grows to `size` bytes, keeping the first size() and leaving the rest uninitialised.
+  void Grow(size_t size);
+  void Shrink(size_t size) { size_ = size; }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
+
 struct CsvChunk {
   int64_t index = 0;       // 0, 1, 2, ... in input order
   int64_t first_line = 0;  // physical line of the chunk's first record
-  std::string bytes;       // whole records, each with its line end
+  ByteBuffer buffer;       // whole records, each with its line end (the last may lack it at EOF)
+  std::string_view bytes() const { return {buffer.data(), buffer.size()}; }
 };
 
 // Reads the input in large blocks and cuts them at line ends that lie outside quoted fields
@@ -46,7 +65,7 @@ class CsvChunker {
   std::unique_ptr<InputStream> input_;
   size_t chunk_bytes_;
   std::vector<std::string> header_;
-  std::string pending_;
+  ByteBuffer pending_;
   bool eof_ = false;
   int64_t next_index_ = 0;
   int64_t next_line_ = 1;

@@ -17,6 +17,7 @@
 #include "engine/input_stream.h"
 #include "engine/interpreter.h"
 #include "engine/metrics.h"
+#include "engine/plain_csv.h"
 #include "engine/rule_stats.h"
 #include "engine/ruleset_impl.h"
 #include "engine/table_reader.h"
@@ -202,11 +203,121 @@ class Accumulator {
       const bool missing = !rec.present[h] || impl.IsMissing(rec.cells[h]);
       slice_keys_[t].emplace_back(missing ? std::string_view("(missing)") : rec.cells[h]);
     }
-    shadow_.push_back(ShadowDecision(rec));
+    shadow_.push_back(p.shadow_h < 0
+                          ? kNoShadow
+                          : ShadowDecision(rec.present[p.shadow_h], rec.cells[p.shadow_h]));
     if (actual_.size() == kBatchRows) Flush();
   }
 
+  // Adds the records of a chunk of plain CSV (see plain_csv.h) column by column, straight from
+  // the chunk's bytes, which must stay valid until the call returns. Returns false, with this
+  // accumulator spoiled, when some record is not plain: the caller reads the chunk again with the
+  // full reader into a fresh accumulator.
+  bool AddPlainCsv(std::string_view bytes, size_t num_fields, size_t max_record_bytes) {
+    PlainCsvSplitter split(bytes, num_fields, max_record_bytes);
+    while (size_t n = split.Next(kBatchRows)) AddSplitRows(split, n);
+    return split.plain();
+  }
+
   void AddBadRow() { ++bad_rows_; }
+
+ private:
+  // Types header column `h` of the kept records into `col` (values into `ints` or `doubles`,
+  // whichever the type uses).
+  template <ColumnType type>
+  void TypeColumn(const PlainCsvSplitter& split, int h, ColumnVector* col, int64_t* ints,
+                  double* doubles, int64_t* bad_cells) const {
+    const RuleSet::Impl& impl = *plan_.impl;
+    const size_t m = kept_.size();
+    CellState* state = col->state.data();
+    std::string_view* strings = col->strings.data();
+    if (h < 0) {
+      std::fill(state, state + m, CellState::kMissing);
+      return;
+    }
+    int64_t ignored_int;
+    double ignored_double;
+    for (size_t i = 0; i < m; ++i) {
+      const std::string_view cell = split.Cell(kept_[i], h);
+      if (impl.IsMissing(cell)) {
+        state[i] = CellState::kMissing;
+      } else if (ParseTypedCell(type, cell, ints ? ints + i : &ignored_int,
+                                doubles ? doubles + i : &ignored_double)) {
+        state[i] = CellState::kPresent;
+        strings[i] = cell;  // used by string columns only; cheaper to store than to test
+      } else {
+        state[i] = CellState::kBad;
+        strings[i] = cell;
+        ++*bad_cells;
+      }
+    }
+  }
+
+  // The typing half of Add, one column at a time over a batch of split records.
+  void AddSplitRows(const PlainCsvSplitter& split, size_t n) {
+    const EvalPlan& p = plan_;
+    const RuleSet::Impl& impl = *p.impl;
+    rows_ += static_cast<int64_t>(n);
+    kept_.clear();
+    for (size_t r = 0; r < n; ++r) {
+      const std::string_view raw = split.Cell(r, p.label_h);
+      if (impl.IsMissing(raw)) {
+        ++missing_label_;
+        continue;
+      }
+      const int label = p.ClassOfRaw(raw);
+      if (label < 0) {
+        ++unknown_label_;
+        std::string value(raw);
+        if (unknown_labels_.count(value) > 0 || unknown_labels_.size() < kMaxUnknownLabelValues)
+          ++unknown_labels_[value];
+        continue;
+      }
+      actual_.push_back(label);
+      kept_.push_back(static_cast<uint32_t>(r));
+    }
+    const size_t m = kept_.size();
+    for (int c : p.used_columns) {
+      ColumnVector& col = batch_.columns[c];
+      col.state.resize(m);
+      col.strings.resize(m);
+      switch (col.type) {
+        case ColumnType::kInt:
+          col.ints.resize(m);
+          TypeColumn<ColumnType::kInt>(split, p.column_h[c], &col, col.ints.data(), nullptr,
+                                       &bad_cells_[c]);
+          break;
+        case ColumnType::kBool:
+          col.ints.resize(m);
+          TypeColumn<ColumnType::kBool>(split, p.column_h[c], &col, col.ints.data(), nullptr,
+                                        &bad_cells_[c]);
+          break;
+        case ColumnType::kDouble:
+          col.doubles.resize(m);
+          TypeColumn<ColumnType::kDouble>(split, p.column_h[c], &col, nullptr, col.doubles.data(),
+                                          &bad_cells_[c]);
+          break;
+        case ColumnType::kString:
+          TypeColumn<ColumnType::kString>(split, p.column_h[c], &col, nullptr, nullptr,
+                                          &bad_cells_[c]);
+          break;
+      }
+    }
+    for (size_t t = 0; t < p.slice_h.size(); ++t) {
+      for (size_t i = 0; i < m; ++i) {
+        const std::string_view cell = split.Cell(kept_[i], p.slice_h[t]);
+        slice_keys_[t].emplace_back(impl.IsMissing(cell) ? std::string_view("(missing)") : cell);
+      }
+    }
+    for (size_t i = 0; i < m; ++i)
+      shadow_.push_back(p.shadow_h < 0 ? kNoShadow
+                                       : ShadowDecision(true, split.Cell(kept_[i], p.shadow_h)));
+    strings_in_place_ = true;
+    Flush();
+    strings_in_place_ = false;
+  }
+
+ public:
   int64_t rows() const { return rows_; }
 
   // Evaluates the buffered rows. Call before Merge and Finish.
@@ -217,6 +328,7 @@ class Accumulator {
     const CheckedRuleSet& rs = *p.rs;
     batch_.size = n;
     for (int c : p.used_columns) {
+      if (strings_in_place_) break;
       ColumnVector& col = batch_.columns[c];
       col.strings.resize(n);
       for (size_t r = 0; r < n; ++r) {
@@ -225,42 +337,30 @@ class Accumulator {
       }
     }
     for (int j : p.enabled) p.conditions[j]->Evaluate(batch_, &scratch_, truth_[j].data());
-    std::vector<Value> row;
-    for (size_t r = 0; r < n; ++r) {
-      const int actual = actual_[r];
-      fired_.clear();
-      votes_.clear();
-      errored_.clear();
-      for (int j : p.enabled) {
-        const Truth t = truth_[j][r];
-        if (t == Truth::kTrue) {
-          fired_.push_back(j);
-          votes_.push_back(rs.rules[j].predict);
-        } else if (t == Truth::kError) {
-          errored_.push_back(j);
+    TallyRules(n);
+    if (p.shadow_h >= 0 || !slices_.empty()) {
+      std::vector<Value> row;
+      for (size_t r = 0; r < n; ++r) {
+        const int actual = actual_[r];
+        const int predicted = predicted_[r];
+        const int column = predicted < 0 ? p.k : predicted;
+        if (shadow_[r] != kNoShadow) {
+          if (shadow_[r] == kUnrecognized) {
+            ++shadow_unrecognized_;
+          } else {
+            ++shadow_rows_;
+            shadow_agree_ += shadow_[r] == predicted;
+            shadow_correct_ += shadow_[r] == actual;
+            rules_correct_on_shadow_ += predicted == actual;
+          }
         }
-      }
-      const int predicted = fired_.empty() ? rs.default_class : rs.rules[fired_[0]].predict;
-      const int column = predicted < 0 ? p.k : predicted;
-      ++confusion_.at(actual, column);
-      if (fired_.empty() && predicted == actual) ++default_correct_;
-      stats_.AddRow(fired_, votes_, errored_, actual);
-      if (shadow_[r] != kNoShadow) {
-        if (shadow_[r] == kUnrecognized) {
-          ++shadow_unrecognized_;
-        } else {
-          ++shadow_rows_;
-          shadow_agree_ += shadow_[r] == predicted;
-          shadow_correct_ += shadow_[r] == actual;
-          rules_correct_on_shadow_ += predicted == actual;
+        size_t t = 0;
+        for (; t < p.slice_h.size(); ++t) slices_[t].Add(slice_keys_[t][r], actual, column);
+        if (!rs.slices.empty()) {
+          RowValues(r, &row);
+          for (const auto& sl : rs.slices)
+            slices_[t++].Add(SliceValueText(Evaluate(sl.expr, row)), actual, column);
         }
-      }
-      size_t t = 0;
-      for (; t < p.slice_h.size(); ++t) slices_[t].Add(slice_keys_[t][r], actual, column);
-      if (!rs.slices.empty()) {
-        RowValues(r, &row);
-        for (const auto& sl : rs.slices)
-          slices_[t++].Add(SliceValueText(Evaluate(sl.expr, row)), actual, column);
       }
     }
     actual_.clear();
@@ -268,12 +368,86 @@ class Accumulator {
     arena_.clear();
     for (auto& keys : slice_keys_) keys.clear();
     for (int c : p.used_columns) {
+      if (strings_in_place_) break;  // AddSplitRows sizes the columns itself, without zeroing
       ColumnVector& col = batch_.columns[c];
       col.state.clear();
       col.ints.clear();
       col.doubles.clear();
       string_offsets_[c].clear();
     }
+  }
+
+  // From the rules' truth values over the batch: each row's prediction (first match) into
+  // predicted_, the confusion counts, and every rule's counts. Column by column, so that the
+  // loops run without branches over a whole batch.
+  void TallyRules(size_t n) {
+    const EvalPlan& p = plan_;
+    const CheckedRuleSet& rs = *p.rs;
+    const int* actual = actual_.data();
+    first_.assign(n, -1);
+    for (auto it = p.enabled.rbegin(); it != p.enabled.rend(); ++it) {
+      const int j = *it;
+      const Truth* t = truth_[j].data();
+      int32_t* first = first_.data();
+      for (size_t r = 0; r < n; ++r) first[r] = t[r] == Truth::kTrue ? j : first[r];
+    }
+    // Snorkel's overlaps and conflicts count votes; a rule that predicts abstain does not vote.
+    voters_.assign(n, 0);
+    conflict_.assign(n, 0);
+    first_vote_.assign(n, -1);
+    for (int j : p.enabled) {
+      const int vote = rs.rules[j].predict;
+      if (vote < 0) continue;
+      const Truth* t = truth_[j].data();
+      uint8_t* voters = voters_.data();
+      uint8_t* conflict = conflict_.data();
+      int32_t* first_vote = first_vote_.data();
+      for (size_t r = 0; r < n; ++r) {
+        const uint8_t fired = t[r] == Truth::kTrue;
+        conflict[r] |= fired & (voters[r] > 0) & (first_vote[r] != vote);
+        first_vote[r] = fired && voters[r] == 0 ? vote : first_vote[r];
+        voters[r] = std::min<uint8_t>(voters[r] + fired, 2);
+      }
+    }
+    rule_deltas_.assign(rs.rules.size(), RuleCounts{});
+    for (int j : p.enabled) {
+      const int vote = rs.rules[j].predict;
+      const Truth* t = truth_[j].data();
+      const int32_t* first = first_.data();
+      const uint8_t* voters = voters_.data();
+      const uint8_t* conflict = conflict_.data();
+      int32_t fires = 0, errors = 0, wins = 0, correct = 0, overlaps = 0, conflicts = 0;
+      for (size_t r = 0; r < n; ++r) {
+        const int32_t fired = t[r] == Truth::kTrue;
+        fires += fired;
+        errors += t[r] == Truth::kError;
+        wins += first[r] == j;
+        correct += fired & (actual[r] == vote);
+        overlaps += fired & (voters[r] > 1);
+        conflicts += fired & conflict[r];
+      }
+      RuleCounts& c = rule_deltas_[j];
+      c.fires = fires;
+      c.errors = errors;
+      c.wins = wins;
+      if (vote >= 0) {
+        c.correct = correct;
+        c.incorrect = fires - correct;
+        c.overlaps = overlaps;
+        c.conflicts = conflicts;
+      }
+    }
+    predicted_.resize(n);
+    int64_t default_rows = 0;
+    for (size_t r = 0; r < n; ++r) {
+      const int first = first_[r];
+      const int predicted = first >= 0 ? rs.rules[first].predict : rs.default_class;
+      predicted_[r] = predicted;
+      ++confusion_.at(actual[r], predicted < 0 ? p.k : predicted);
+      default_rows += first < 0;
+      default_correct_ += first < 0 && predicted == actual[r];
+    }
+    stats_.AddBatch(static_cast<int64_t>(n), default_rows, rule_deltas_);
   }
 
   void Merge(const Accumulator& o) {
@@ -302,11 +476,10 @@ class Accumulator {
  private:
   static constexpr int kNoShadow = -3, kUnrecognized = -2;
 
-  int ShadowDecision(const RawRecord& rec) const {
+  int ShadowDecision(bool present, std::string_view cell) const {
     const EvalPlan& p = plan_;
-    if (p.shadow_h < 0 || !rec.present[p.shadow_h] || p.impl->IsMissing(rec.cells[p.shadow_h]))
-      return kNoShadow;
-    const std::string decision(rec.cells[p.shadow_h]);
+    if (!present || p.impl->IsMissing(cell)) return kNoShadow;
+    const std::string decision(cell);
     if (auto it = p.class_of_name.find(decision); it != p.class_of_name.end()) return it->second;
     if (auto it = p.class_of_raw.find(decision); it != p.class_of_raw.end()) return it->second;
     return kUnrecognized;
@@ -355,12 +528,20 @@ class Accumulator {
   RowBatch batch_;
   std::string arena_;
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> string_offsets_;
+  bool strings_in_place_ = false;  // the batch's string views point into the input, not arena_
+  std::vector<uint32_t> kept_;     // split records with a usable label
   std::vector<int> actual_;
   std::vector<int> shadow_;
   std::vector<std::vector<std::string>> slice_keys_;
   std::vector<std::vector<Truth>> truth_;
   VectorCondition::Scratch scratch_;
-  std::vector<int> fired_, votes_, errored_;
+  // TallyRules' per-row scratch: first rule to fire, votes so far (capped at 2), whether two
+  // votes differ, the first vote, and the prediction.
+  std::vector<int32_t> first_;
+  std::vector<uint8_t> voters_, conflict_;
+  std::vector<int32_t> first_vote_;
+  std::vector<int> predicted_;
+  std::vector<RuleCounts> rule_deltas_;
 };
 
 Report Accumulator::Finish(const std::string& display_path) const {
@@ -525,21 +706,52 @@ Status RunSequential(TableReader& reader, const EvalOptions& options, Accumulato
   return Status::Ok();
 }
 
+struct ChunkResult {
+  std::unique_ptr<Accumulator> acc;
+  Status status;
+};
+
+// Parses and evaluates one chunk: plain CSV straight into columns, anything else (quotes,
+// carriage returns, ragged or empty lines) with the full reader, which also words the errors.
+ChunkResult EvaluateChunk(const CsvChunker& chunker, const EvalPlan& plan, CsvChunk chunk) {
+  ReaderOptions ro;
+  ChunkResult d;
+  d.acc = std::make_unique<Accumulator>(plan);
+  if (d.acc->AddPlainCsv(chunk.bytes(), chunker.header().size(), ro.max_record_bytes)) return d;
+  d.acc = std::make_unique<Accumulator>(plan);
+  auto reader =
+      OpenCsvChunkReader(InputStream::FromMemory(chunker.name(), std::string(chunk.bytes())),
+                         chunker.header(), chunk.first_line, ro);
+  d.status = reader.ok() ? RunSequential(**reader, *plan.options, d.acc.get()) : reader.status();
+  return d;
+}
+
+// Evaluates CSV chunk by chunk on the calling thread.
+Status RunChunked(CsvChunker& chunker, const EvalPlan& plan, Accumulator* total) {
+  const EvalOptions& options = *plan.options;
+  for (;;) {
+    CsvChunk chunk;
+    Result<bool> more = chunker.Next(&chunk);
+    if (!more.ok()) return more.status();
+    if (!*more) return Status::Ok();
+    ChunkResult d = EvaluateChunk(chunker, plan, std::move(chunk));
+    if (!d.status.ok()) return d.status;
+    total->Merge(*d.acc);
+    if (options.progress) options.progress(total->rows(), chunker.bytes_read());
+  }
+}
+
 // Parses and evaluates CSV chunks on several threads; results merge in chunk order, so every
 // figure is identical to a one-thread run.
 Status RunParallel(CsvChunker& chunker, const EvalPlan& plan, int threads, Accumulator* total) {
   const EvalOptions& options = *plan.options;
-  struct Done {
-    std::unique_ptr<Accumulator> acc;
-    Status status;
-  };
+  using Done = ChunkResult;
   std::mutex mu;
   std::condition_variable cv;
   std::deque<CsvChunk> queue;
   std::map<int64_t, Done> done;
   bool input_finished = false, stop = false;
   const size_t max_queued = static_cast<size_t>(threads) * 2;
-  ReaderOptions ro;
 
   auto worker = [&] {
     for (;;) {
@@ -552,14 +764,10 @@ Status RunParallel(CsvChunker& chunker, const EvalPlan& plan, int threads, Accum
         queue.pop_front();
         cv.notify_all();
       }
-      Done d;
-      d.acc = std::make_unique<Accumulator>(plan);
-      auto reader =
-          OpenCsvChunkReader(InputStream::FromMemory(chunker.name(), std::move(chunk.bytes)),
-                             chunker.header(), chunk.first_line, ro);
-      d.status = reader.ok() ? RunSequential(**reader, options, d.acc.get()) : reader.status();
+      const int64_t index = chunk.index;
+      Done d = EvaluateChunk(chunker, plan, std::move(chunk));
       std::lock_guard lock(mu);
-      done.emplace(chunk.index, std::move(d));
+      done.emplace(index, std::move(d));
       cv.notify_all();
     }
   };
@@ -635,14 +843,15 @@ Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path,
   std::optional<EvalPlan> plan;
   std::unique_ptr<Accumulator> acc;
   Status status;
-  if (csv && threads > 1) {
+  if (csv) {
     auto chunker = CsvChunker::Open(path, ro);
     if (!chunker.ok()) return chunker.status();
     auto p = MakePlan(rules, (*chunker)->header(), display_path, options);
     if (!p.ok()) return p.status();
     plan = std::move(*p);
     acc = std::make_unique<Accumulator>(*plan);
-    status = RunParallel(**chunker, *plan, threads, acc.get());
+    status = threads > 1 ? RunParallel(**chunker, *plan, threads, acc.get())
+                         : RunChunked(**chunker, *plan, acc.get());
   } else {
     auto opened = OpenTable(path, ro);
     if (!opened.ok()) return opened.status();

@@ -33,11 +33,15 @@ void RuleStats::AddRow(std::span<const int> fired, std::span<const int> votes,
 }
 
 void RuleStats::Merge(const RuleStats& other) {
-  rows_ += other.rows_;
-  default_rows_ += other.default_rows_;
+  AddBatch(other.rows_, other.default_rows_, other.counts_);
+}
+
+void RuleStats::AddBatch(int64_t rows, int64_t default_rows, std::span<const RuleCounts> counts) {
+  rows_ += rows;
+  default_rows_ += default_rows;
   for (size_t j = 0; j < counts_.size(); ++j) {
     RuleCounts& a = counts_[j];
-    const RuleCounts& b = other.counts_[j];
+    const RuleCounts& b = counts[j];
     a.fires += b.fires;
     a.wins += b.wins;
     a.correct += b.correct;

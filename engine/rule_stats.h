@@ -28,6 +28,9 @@ class RuleStats {
   // `errored` lists rules whose condition hit an error; `actual` is the true class.
   void AddRow(std::span<const int> fired, std::span<const int> votes, std::span<const int> errored,
               int actual);
+  // A batch of `rows` rows at once, `default_rows` of them with no rule firing, given each
+  // rule's counts over the batch (indexed as the rules are).
+  void AddBatch(int64_t rows, int64_t default_rows, std::span<const RuleCounts> counts);
   void Merge(const RuleStats& other);
 
   int64_t rows() const { return rows_; }

@@ -35,14 +35,25 @@ Value ParseCellByContent(std::string_view cell) {
   return Value(std::string(cell));
 }
 
-bool RuleSet::Impl::IsMissing(std::string_view cell) const {
+void RuleSet::Impl::IndexMissingValues() {
+  missing_lengths = 0;
+  missing_has_long = false;
+  for (const auto& m : checked.file.missing) {
+    if (m.size() < 64)
+      missing_lengths |= uint64_t{1} << m.size();
+    else
+      missing_has_long = true;
+  }
+}
+
+bool RuleSet::Impl::InMissingList(std::string_view cell) const {
   for (const auto& m : checked.file.missing) {
     if (cell == m) return true;
   }
   return false;
 }
 
-bool ParseTypedCell(ColumnType type, std::string_view s, int64_t* i, double* d) {
+bool ParseTypedCellSlow(ColumnType type, std::string_view s, int64_t* i, double* d) {
   switch (type) {
     case ColumnType::kString:
       return true;
@@ -165,6 +176,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::LoadFromString(
   copts.lint = options.lint && count_errors() == 0;  // lint of a broken file is noise
   auto impl = std::make_unique<Impl>();
   impl->checked = CompileRuleFile(std::move(*file), copts, diagnostics);
+  impl->IndexMissingValues();
   // Reported in file order, as a compiler would, whichever stage found them.
   std::stable_sort(diagnostics->begin() + static_cast<std::ptrdiff_t>(before), diagnostics->end(),
                    [](const Diagnostic& a, const Diagnostic& b) {

@@ -17,7 +17,18 @@ struct RuleSet::Impl {
   CheckedRuleSet checked;
   std::vector<RuleInfo> rules;
 
-  bool IsMissing(std::string_view cell) const;
+  // Called once `checked` is set: indexes the missing-value list for IsMissing.
+  void IndexMissingValues();
+  // Whether a raw cell is in the rule file's `missing:` list. Inline: it runs for every cell.
+  [[gnu::always_inline]] bool IsMissing(std::string_view cell) const {
+    // Most cells have a length no missing spelling has, which a bit test rules out.
+    if (cell.size() < 64 ? ((missing_lengths >> cell.size()) & 1) == 0 : !missing_has_long)
+      return false;
+    return InMissingList(cell);
+  }
+  bool InMissingList(std::string_view cell) const;
+  uint64_t missing_lengths = ~uint64_t{0};  // bit n: some missing spelling has n bytes
+  bool missing_has_long = true;             // some spelling has 64 bytes or more
   // The typed value of a raw cell of column `column`: missing, an error value when it does not
   // parse as the column's type, or the value.
   Value CellValue(int column, std::optional<std::string_view> cell) const;
@@ -29,7 +40,51 @@ struct RuleSet::Impl {
 
 // Parses a cell as `type`: true with the value in *i (int; bool as 0/1) or *d (double), or false
 // when it is not a valid cell of that type. Strings always parse (nothing is stored).
-bool ParseTypedCell(ColumnType type, std::string_view cell, int64_t* i, double* d);
+bool ParseTypedCellSlow(ColumnType type, std::string_view cell, int64_t* i, double* d);
+
+// The same as ParseTypedCellSlow, with inline fast paths for the common spellings of numbers
+// (up to 18 digits; decimals with up to 15 significant digits), whose results are exact: an int
+// of at most 18 digits cannot overflow, and m / 10^k with m < 2^53 and k <= 22 is one correctly
+// rounded division of two exact doubles, which is what from_chars computes.
+[[gnu::always_inline]] inline bool ParseTypedCell(ColumnType type, std::string_view s, int64_t* i,
+                                                  double* d) {
+  if (type == ColumnType::kString) return true;
+  if (type == ColumnType::kInt || type == ColumnType::kDouble) {
+    const char* p = s.data();
+    const char* const end = p + s.size();
+    const bool negative = p < end && *p == '-';
+    p += negative;
+    const char* const digits = p;
+    uint64_t m = 0;
+    while (p < end && static_cast<unsigned>(*p - '0') < 10) m = m * 10 + (*p++ - '0');
+    size_t int_digits = static_cast<size_t>(p - digits);
+    if (int_digits > 0 && int_digits <= 18) {
+      if (p == end) {
+        if (type == ColumnType::kInt) {
+          *i = negative ? -static_cast<int64_t>(m) : static_cast<int64_t>(m);
+        } else {
+          // 18 digits may exceed 2^53: only exact mantissas take the fast path.
+          if (int_digits > 15) return ParseTypedCellSlow(type, s, i, d);
+          *d = negative ? -static_cast<double>(m) : static_cast<double>(m);
+        }
+        return true;
+      }
+      if (type == ColumnType::kDouble && *p == '.') {
+        const char* const frac = ++p;
+        while (p < end && static_cast<unsigned>(*p - '0') < 10) m = m * 10 + (*p++ - '0');
+        const size_t frac_digits = static_cast<size_t>(p - frac);
+        if (p == end && frac_digits > 0 && int_digits + frac_digits <= 15) {
+          static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                              1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+          const double v = static_cast<double>(m) / kPow10[frac_digits];
+          *d = negative ? -v : v;
+          return true;
+        }
+      }
+    }
+  }
+  return ParseTypedCellSlow(type, s, i, d);
+}
 
 // Parses a cell by content: int, then double, then "true"/"false", else string.
 Value ParseCellByContent(std::string_view cell);

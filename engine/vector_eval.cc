@@ -2,6 +2,7 @@
 #include "engine/vector_eval.h"
 
 #include <fmt/format.h>
+#include <re2/filtered_re2.h>
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -147,6 +148,90 @@ class Substring {
   std::boyer_moore_horspool_searcher<std::string::const_iterator> searcher_;
 };
 
+// A necessary condition for a regex to match, from RE2's own prefilter analysis (FilteredRE2):
+// strings ("atoms") of which any match must contain at least one, in some letter case. A text
+// that holds none of them cannot match, so the regex need not run; a text that holds one still
+// runs it, so the result is RE2's in every case. RE2 lowercases atoms with Unicode case folding;
+// only ASCII texts are ruled out here, where ASCII lowercasing is that same folding.
+class RegexPrefilter {
+ public:
+  // Null when the regex has no usable atoms (it could match texts that hold none).
+  static std::shared_ptr<const RegexPrefilter> Make(const RE2& re) {
+    re2::FilteredRE2 filter(/*min_atom_len=*/3);
+    int id = 0;
+    if (filter.Add(re.pattern(), re.options(), &id) != RE2::NoError) return nullptr;
+    std::vector<std::string> atoms;
+    filter.Compile(&atoms);
+    std::vector<int> potential;
+    filter.AllPotentials({}, &potential);
+    if (!potential.empty() || atoms.empty()) return nullptr;  // passes without any atom
+    auto prefilter = std::make_shared<RegexPrefilter>();
+    for (std::string& atom : atoms) {
+      for (char c : atom) {
+        if (static_cast<unsigned char>(c) >= 0x80) return nullptr;
+      }
+      auto group = std::find_if(prefilter->by_first_byte_.begin(), prefilter->by_first_byte_.end(),
+                                [&](const auto& g) { return g.first == atom[0]; });
+      if (group == prefilter->by_first_byte_.end())
+        group = prefilter->by_first_byte_.insert(group, {atom[0], {}});
+      prefilter->min_size_ =
+          prefilter->min_size_ == 0 ? atom.size() : std::min(prefilter->min_size_, atom.size());
+      group->second.push_back(std::move(atom));
+    }
+    return prefilter;
+  }
+
+  // True when `s` cannot match the regex.
+  bool RulesOut(std::string_view s) const {
+    for (const auto& [first, atoms] : by_first_byte_) {
+      if (s.size() < min_size_) break;
+      const char* const end = s.data() + s.size() - min_size_ + 1;
+      const bool letter = static_cast<unsigned char>(first - 'a') < 26u;
+      for (const char* p = s.data(); p < end; ++p) {
+        if (letter) {
+          if ((*p | 0x20) != first) continue;
+        } else {
+          p = static_cast<const char*>(std::memchr(p, first, end - p));
+          if (p == nullptr) break;
+        }
+        const std::string_view rest(p, s.data() + s.size() - p);
+        for (const std::string& atom : atoms) {
+          if (rest.size() >= atom.size() && FoldedPrefix(rest, atom)) return false;
+        }
+      }
+    }
+    return IsAscii(s);
+  }
+
+ private:
+  static bool IsAscii(std::string_view s) {
+    uint64_t high = 0;
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      high |= word;
+    }
+    for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
+    return (high & 0x8080808080808080ull) == 0;
+  }
+
+  // Whether `atom` (lowercase) is a prefix of `s` in ASCII case folding.
+  static bool FoldedPrefix(std::string_view s, std::string_view atom) {
+    for (size_t i = 0; i < atom.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(s[i]);
+      if ((static_cast<unsigned>(c - 'A') < 26u ? c + 32 : c) !=
+          static_cast<unsigned char>(atom[i]))
+        return false;
+    }
+    return true;
+  }
+
+  // Atoms grouped by their first byte, so that one scan finds every candidate position.
+  std::vector<std::pair<char, std::vector<std::string>>> by_first_byte_;
+  size_t min_size_ = 0;  // the shortest atom
+};
+
 // The constants of an `in` list, arranged for lookup by the type of the value searched for.
 // Equality is CEL's heterogeneous one: numbers compare by value across int and double (an int
 // meets a double in double precision), other kinds only match their own kind.
@@ -208,7 +293,8 @@ struct Node {
   std::shared_ptr<const InSet> set;         // kIn
   std::shared_ptr<const Substring> needle;  // kStrPred contains and kMatches: a constant needle
   std::shared_ptr<const re2::RE2> regex;    // kMatches
-  MatchMode mode = MatchMode::kRegex;       // kMatches
+  std::shared_ptr<const RegexPrefilter> prefilter;  // kMatches in kRegex mode, when it has one
+  MatchMode mode = MatchMode::kRegex;               // kMatches
   std::shared_ptr<const CheckedExpr> expr;  // kFallback: the subtree the interpreter evaluates
   std::vector<int> columns;                 // kFallback: the columns it reads
   size_t row_width = 0;                     // kFallback: 1 + the largest of those
@@ -599,7 +685,8 @@ class Planner {
         n.needle = std::make_shared<const Substring>(n.string_const);
       n.cost = 5 + a->cost;
     } else {
-      n.cost = 100 + a->cost;
+      n.prefilter = RegexPrefilter::Make(*e.regex);
+      n.cost = (n.prefilter ? 40 : 100) + a->cost;
     }
     n.args.push_back(std::move(*a));
     return n;
@@ -1484,7 +1571,9 @@ class Executor {
         break;
     }
     const RE2& re = *node.regex;
-    auto match = [&re](std::string_view s) {
+    const RegexPrefilter* prefilter = node.prefilter.get();
+    auto match = [&re, prefilter](std::string_view s) {
+      if (prefilter != nullptr && prefilter->RulesOut(s)) return false;
       return re.Match(re2::StringPiece(s.data(), s.size()), 0, s.size(), RE2::UNANCHORED, nullptr,
                       0);
     };
@@ -1743,6 +1832,7 @@ void DumpNode(const Node& n, int depth, std::string* out) {
     case Kind::kMatches: {
       static constexpr const char* kModes[] = {"regex", "contains", "prefix", "suffix", "equal"};
       *out += fmt::format(" {}", kModes[static_cast<int>(n.mode)]);
+      if (n.prefilter) *out += " prefiltered";
       break;
     }
     case Kind::kAnd:

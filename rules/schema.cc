@@ -91,7 +91,9 @@ Schema InferSchema(const std::vector<std::string>& header,
       }
       const std::string& cell = cells[col];
       any_value = true;
-      const bool is_int = IsInt(cell);
+      // Once a column is known to be text, only its missing cells matter.
+      if (!all_bool && !all_number) continue;
+      const bool is_int = all_number && IsInt(cell);
       all_bool = all_bool && IsBool(cell);
       all_int = all_int && is_int;
       all_number = all_number && (is_int || IsNumber(cell));
