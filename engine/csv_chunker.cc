@@ -97,6 +97,11 @@ size_t CsvChunker::SplitPoint() const {
   return 0;
 }
 
+void CsvChunker::Recycle(ByteBuffer buffer) {
+  std::lock_guard lock(pool_mutex_);
+  if (pool_.size() < 16) pool_.push_back(std::move(buffer));
+}
+
 Result<bool> CsvChunker::Next(CsvChunk* chunk) {
   size_t want = chunk_bytes_;
   size_t split = 0;
@@ -115,6 +120,14 @@ Result<bool> CsvChunker::Next(CsvChunk* chunk) {
   chunk->first_line = next_line_;
   // The chunk takes the buffer itself; only the short tail after the split is copied back.
   ByteBuffer tail;
+  {
+    std::lock_guard lock(pool_mutex_);
+    if (!pool_.empty()) {
+      tail = std::move(pool_.back());
+      pool_.pop_back();
+    }
+  }
+  tail.Shrink(0);
   tail.Grow(std::max(pending_.size() - split, chunk_bytes_ + chunk_bytes_ / 4));
   tail.Shrink(pending_.size() - split);
   std::memcpy(tail.data(), pending_.data() + split, tail.size());

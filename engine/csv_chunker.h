@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,6 +54,9 @@ class CsvChunker {
   // The next chunk, or false at the end of the input.
   Result<bool> Next(CsvChunk* chunk);
   uint64_t bytes_read() const { return input_->bytes_read(); }
+  // Hands back the buffer of a processed chunk for reuse (thread-safe): reading into memory
+  // that is already mapped saves a page fault per 4 KiB.
+  void Recycle(ByteBuffer buffer);
 
  private:
   CsvChunker(std::unique_ptr<InputStream> input, size_t chunk_bytes)
@@ -69,6 +73,8 @@ class CsvChunker {
   bool eof_ = false;
   int64_t next_index_ = 0;
   int64_t next_line_ = 1;
+  std::mutex pool_mutex_;
+  std::vector<ByteBuffer> pool_;
 };
 
 }  // namespace hunch

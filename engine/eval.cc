@@ -713,11 +713,14 @@ struct ChunkResult {
 
 // Parses and evaluates one chunk: plain CSV straight into columns, anything else (quotes,
 // carriage returns, ragged or empty lines) with the full reader, which also words the errors.
-ChunkResult EvaluateChunk(const CsvChunker& chunker, const EvalPlan& plan, CsvChunk chunk) {
+ChunkResult EvaluateChunk(CsvChunker& chunker, const EvalPlan& plan, CsvChunk chunk) {
   ReaderOptions ro;
   ChunkResult d;
   d.acc = std::make_unique<Accumulator>(plan);
-  if (d.acc->AddPlainCsv(chunk.bytes(), chunker.header().size(), ro.max_record_bytes)) return d;
+  if (d.acc->AddPlainCsv(chunk.bytes(), chunker.header().size(), ro.max_record_bytes)) {
+    chunker.Recycle(std::move(chunk.buffer));
+    return d;
+  }
   d.acc = std::make_unique<Accumulator>(plan);
   auto reader =
       OpenCsvChunkReader(InputStream::FromMemory(chunker.name(), std::string(chunk.bytes())),
