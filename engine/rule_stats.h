@@ -25,9 +25,10 @@ class RuleStats {
 
   // One row: `fired` lists the rules whose condition is true, in rule order (the first wins);
   // `votes[i]` is the class fired[i] votes for (-1: it predicts abstain, which is not a vote);
-  // `errored` lists rules whose condition hit an error; `actual` is the true class.
+  // `errored` lists rules whose condition hit an error; `actual` is the true class. `n` counts
+  // identical rows at once (from a database's grouped counts).
   void AddRow(std::span<const int> fired, std::span<const int> votes, std::span<const int> errored,
-              int actual);
+              int actual, int64_t n = 1);
   void Merge(const RuleStats& other);
 
   int64_t rows() const { return rows_; }
