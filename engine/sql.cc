@@ -13,6 +13,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "engine/interpreter.h"
@@ -485,6 +486,56 @@ class SqlWriter {
             OrAll({a.err, fmt::format("COALESCE({}, {})", overflow, Bool(false))})};
   }
 
+  // `x OP c` with an int constant c: the overflow test reduces to a bound on x, computed here.
+  std::optional<Frag> IntArithmeticByConstant(const CheckedExpr& e, const std::string& x,
+                                              const Frag& a) {
+    const CheckedExpr& right = e.args[1];
+    if (right.op != Op::kConst || right.constant.v.index() != 3) return std::nullopt;
+    constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+    constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+    const int64_t c = std::get<int64_t>(right.constant.v);
+    const std::string y = IntOperand(right, Frag{Int(c), ""});
+    std::string bad, op;
+    switch (e.op) {
+      case Op::kAdd:
+      case Op::kSub: {
+        // x - c overflows as x + (-c) would, but -kMin does not exist: test it directly.
+        const bool add = e.op == Op::kAdd;
+        if (c == 0) return Frag{x, a.err};
+        if (add ? c > 0 : c < 0)
+          bad = fmt::format("{} > {}", x, Int(add ? kMax - c : kMax + c));
+        else
+          bad = fmt::format("{} < {}", x, Int(add ? kMin - c : kMin + c));
+        op = fmt::format("({} {} {})", x, add ? "+" : "-", y);
+        break;
+      }
+      case Op::kMul:
+        if (c == 0 || c == 1) return std::nullopt;  // nothing to test; the general form is short
+        if (c == -1)
+          bad = fmt::format("{} = {}", x, kIntMin);
+        else if (c > 0)
+          bad = fmt::format("({0} > {1} OR {0} < {2})", x, Int(kMax / c), Int(kMin / c));
+        else
+          bad = fmt::format("({0} < {1} OR {0} > {2})", x, Int(kMax / c), Int(kMin / c));
+        op = fmt::format("({} * {})", x, y);
+        break;
+      case Op::kDiv:
+      case Op::kMod:
+        op = e.op == Op::kDiv ? IntDiv(x, y) : IntMod(x, y);
+        if (c == 0) {
+          // Division by zero whenever x is known.
+          return Frag{Null(e.type), OrAll({a.err, fmt::format("({} IS NOT NULL)", x)})};
+        }
+        if (c != -1) return Frag{op, a.err};
+        bad = fmt::format("{} = {}", x, kIntMin);
+        break;
+      default:
+        return std::nullopt;
+    }
+    return Frag{fmt::format("(CASE WHEN {} THEN NULL ELSE {} END)", bad, op),
+                OrAll({a.err, fmt::format("COALESCE({}, {})", bad, Bool(false))})};
+  }
+
   Frag Arithmetic(const CheckedExpr& e) {
     Frag a = Compile(e.args[0]), b = Compile(e.args[1]);
     if (!error_.empty()) return {};
@@ -498,6 +549,7 @@ class SqlWriter {
     if (ka == TypeKind::kInt && kb == TypeKind::kInt) {
       std::string x = IntOperand(e.args[0], a), y = IntOperand(e.args[1], b);
       std::string bad, op;
+      if (auto known = IntArithmeticByConstant(e, x, a)) return *known;
       // Overflow tests that never overflow themselves (CERT INT32-C).
       switch (e.op) {
         case Op::kAdd:
