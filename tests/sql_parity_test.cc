@@ -548,6 +548,28 @@ class RandomCase {
   bool zero_doubles_;
 };
 
+// Data for tests/sql_golden/rules.yaml (every construct the generator compiles), with missing
+// cells, the numeric missing value -1, and strings that exercise the regexes and conversions.
+std::string GoldenData(uint64_t seed, int rows) {
+  std::mt19937_64 rng(seed);
+  auto pick = [&](std::vector<std::string> items) {
+    return items[std::uniform_int_distribution<size_t>(0, items.size() - 1)(rng)];
+  };
+  std::string csv = "n,m,x,name,email,flag,outcome\n";
+  for (int r = 0; r < rows; ++r) {
+    csv += fmt::format("{},{},{},{},{},{},{}\n",
+                       pick({"0", "1", "3", "7", "-1", "-7", "", "NA", "42", "-3"}),
+                       pick({"0", "1", "2", "-1", "", "5", "9223372036854775807"}),
+                       pick({"0.5", "2.5", "3", "-1", "", "1000.5", "7.25", "-2.75", "1e3"}),
+                       pick({"a", "\"b\"\"c\"", "o'k", "\\xy", "caf\xC3\xA9", "true", "0", "Maria",
+                             "zed", "", "NA"}),
+                       pick({"joe@tempmail.com", "x.y_z@mailinator.net", "TEST@gmail.com", "a@b.c",
+                             "", "joe@tempmail.org"}),
+                       pick({"true", "false", ""}), pick({"ok", "bad", "odd", "ok", "", "weird"}));
+  }
+  return csv;
+}
+
 constexpr int kRandomSets = 60;
 constexpr int kRandomRows = 400;
 
@@ -603,6 +625,23 @@ TEST_CASE(
   CHECK(compiled == kRandomSets);
 }
 
+TEST_CASE("SQLite results equal the engine's on the golden rule set of every construct", "[sql]") {
+  TempDir dir("hunch_sql_golden");
+  const std::string data = dir.Write("golden.csv", GoldenData(3, 3000));
+  auto rs = Load(std::string(HUNCH_SOURCE_DIR) + "/tests/sql_golden/rules.yaml", data);
+  Rows rows = LoadTyped(*rs, data);
+  const std::string path = dir.Child("golden.db");
+  {
+    SqliteDb db(path);
+    db.Load(rs->schema(), "data", rows);
+    auto result = RunSqlite(db, *rs, "data");
+    INFO((result.ok() ? std::string() : result.status().message()));
+    REQUIRE(result.ok());
+    CheckPredictions(*rs, rows, *result);
+  }
+  CheckReport(*rs, data, "sqlite:" + path, "data");
+}
+
 TEST_CASE("SQLite results equal the engine's on the benchmark workload", "[sql]") {
   TempDir dir("hunch_sql_bench");
   const std::string data = dir.Child("transactions.csv");
@@ -637,6 +676,8 @@ TEST_CASE(
                                   HUNCH_SHARED_DIR, bench)
                           .c_str()) == 0);
   cases.push_back({"bench", std::string(HUNCH_SHARED_DIR) + "/bench/fraud.rules.yaml", bench});
+  cases.push_back({"golden", std::string(HUNCH_SOURCE_DIR) + "/tests/sql_golden/rules.yaml",
+                   dir.Write("golden.csv", GoldenData(3, 3000))});
   for (const auto& c : cases) {
     SECTION(c.name) {
       auto rs = Load(c.rules, c.data);
