@@ -90,8 +90,8 @@ class SqlWriter {
 
   void Fail(std::string_view construct) {
     if (!error_.empty()) return;
-    error_ = fmt::format("{}: error: {}: {} cannot be expressed exactly in {} SQL", rs_.file.path,
-                         where_, construct, d_.name);
+    error_ = fmt::format("{}: error: {}: {} SQL cannot express exactly {}", rs_.file.path, where_,
+                         d_.name, construct);
   }
 
   // ---- Quoting ----
@@ -782,7 +782,7 @@ class SqlWriter {
     const std::string& pattern = std::get<std::string>(e.args[1].constant.v);
     std::string translated, why;
     if (!TranslateRegex(pattern, d_.regex, &translated, &why)) {
-      Fail(fmt::format("the regex {} uses {}", QuoteString(pattern), why));
+      Fail(fmt::format("the regex {}, which uses {}", QuoteString(pattern), why));
       return {};
     }
     std::string lit = Str(translated);
