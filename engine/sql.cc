@@ -235,7 +235,8 @@ class SqlWriter {
       case TypeKind::kString:
         return fmt::format("CAST(NULL AS {})", d_.text_type);
       case TypeKind::kBool:
-        return Is(SqlDialect::kSqlite) ? "NULL" : "CAST(NULL AS BOOLEAN)";
+        if (Is(SqlDialect::kSqlite)) return "NULL";
+        return Is(SqlDialect::kBigQuery) ? "CAST(NULL AS BOOL)" : "CAST(NULL AS BOOLEAN)";
       default:
         return "NULL";
     }
@@ -300,7 +301,8 @@ class SqlWriter {
   std::string LabelRef() {
     int c = rs_.schema.Find(rs_.file.label.text);
     if (c >= 0) return ColumnRef(c);
-    std::string ref = Ident(rs_.file.label.text);
+    // Without its type, the label is read as text, whatever the column's type is.
+    std::string ref = fmt::format("CAST({} AS {})", Ident(rs_.file.label.text), d_.text_type);
     for (const auto& m : rs_.file.missing) ref = fmt::format("NULLIF({}, {})", ref, Str(m));
     return ref;
   }
@@ -933,6 +935,8 @@ class SqlWriter {
       if (lit.empty()) continue;  // no cell of this type reads as this label
       if (label_type == ColumnType::kString && Is(SqlDialect::kPostgres))
         actual += fmt::format(" WHEN {} COLLATE \"C\" = {} THEN {}", label, lit, c);
+      else if (label_type == ColumnType::kString && Is(SqlDialect::kSqlite))
+        actual += fmt::format(" WHEN {} = {} COLLATE BINARY THEN {}", label, lit, c);
       else
         actual += fmt::format(" WHEN {} = {} THEN {}", label, lit, c);
     }

@@ -174,6 +174,7 @@ struct PostgresDb {
   explicit PostgresDb(const std::string& conninfo) : conn(PQconnectdb(conninfo.c_str())) {
     INFO(PQerrorMessage(conn));
     REQUIRE(PQstatus(conn) == CONNECTION_OK);
+    Exec("SET client_min_messages = warning");  // no notice for each DROP TABLE IF EXISTS
   }
   ~PostgresDb() { PQfinish(conn); }
   void Exec(const std::string& sql) {

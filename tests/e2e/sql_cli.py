@@ -58,9 +58,13 @@ with tempfile.TemporaryDirectory() as tmp:
                                   "--format", "json"]))
     from_db = normalized(run([HUNCH, "eval", RULES, DATA, "--db", CONNINFO, "--table", "cli_tx",
                               "--format", "json"]))
+    # Without DATA, the types come from `inputs:` and the label is read as text: same report.
+    from_db_no_data = normalized(run([HUNCH, "eval", RULES, "--db", CONNINFO, "--table", "cli_tx",
+                                      "--format", "json"]))
     # A database has no row order: the slices come sorted by value.
     local["slices"] = dict(sorted(local.get("slices", {}).items()))
-    for name, report in (("--from-counts", from_counts), ("--db", from_db)):
+    for name, report in (("--from-counts", from_counts), ("--db", from_db),
+                         ("--db without DATA", from_db_no_data)):
         if report != local:
             sys.exit(f"FAIL: the report from {name} differs from the local report:\n"
                      f"{json.dumps(local, sort_keys=True)}\n{json.dumps(report, sort_keys=True)}")

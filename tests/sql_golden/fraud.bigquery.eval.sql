@@ -4,8 +4,8 @@
 -- Save the result as CSV and run: hunch eval RULES --from-counts FILE
 WITH hunch_scored AS (
   SELECT
-    CASE WHEN NULLIF(`is_fraud`, '') IS NULL THEN -1 WHEN NULLIF(`is_fraud`, '') = '0' THEN 0 WHEN NULLIF(`is_fraud`, '') = '1' THEN 1 ELSE -2 END AS hunch_actual,
-    CAST(NULLIF(`is_fraud`, '') AS STRING) AS hunch_label,
+    CASE WHEN NULLIF(CAST(`is_fraud` AS STRING), '') IS NULL THEN -1 WHEN NULLIF(CAST(`is_fraud` AS STRING), '') = '0' THEN 0 WHEN NULLIF(CAST(`is_fraud` AS STRING), '') = '1' THEN 1 ELSE -2 END AS hunch_actual,
+    CAST(NULLIF(CAST(`is_fraud` AS STRING), '') AS STRING) AS hunch_label,
     CASE WHEN ((`amount` > CAST(3000 AS FLOAT64)) AND (`account_age_days` < 30)) THEN '1' ELSE '0' END
       || CASE WHEN REGEXP_CONTAINS(NULLIF(`email`, ''), '@(tempmail|mailinator)\\.') THEN '1' ELSE '0' END
       || CASE WHEN ((NULLIF(`country`, '') IN ('NG', 'RU', 'BR', 'VN')) AND (`amount` > CAST(1000 AS FLOAT64))) THEN '1' ELSE '0' END

@@ -4,8 +4,8 @@
 -- Save the result as CSV and run: hunch eval RULES --from-counts FILE
 WITH hunch_scored AS (
   SELECT
-    CASE WHEN NULLIF("is_fraud", '') IS NULL THEN -1 WHEN NULLIF("is_fraud", '') = '0' THEN 0 WHEN NULLIF("is_fraud", '') = '1' THEN 1 ELSE -2 END AS hunch_actual,
-    CAST(NULLIF("is_fraud", '') AS TEXT) AS hunch_label,
+    CASE WHEN NULLIF(CAST("is_fraud" AS TEXT), '') IS NULL THEN -1 WHEN NULLIF(CAST("is_fraud" AS TEXT), '') = '0' COLLATE BINARY THEN 0 WHEN NULLIF(CAST("is_fraud" AS TEXT), '') = '1' COLLATE BINARY THEN 1 ELSE -2 END AS hunch_actual,
+    CAST(NULLIF(CAST("is_fraud" AS TEXT), '') AS TEXT) AS hunch_label,
     CASE WHEN (("amount" > CAST(3000 AS REAL)) AND ("account_age_days" < 30)) THEN '1' ELSE '0' END
       || CASE WHEN (NULLIF("email", '') REGEXP '@(tempmail|mailinator)\.') THEN '1' ELSE '0' END
       || CASE WHEN ((NULLIF("country", '') COLLATE BINARY IN ('NG', 'RU', 'BR', 'VN')) AND ("amount" > CAST(1000 AS REAL))) THEN '1' ELSE '0' END
