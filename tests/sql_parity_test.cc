@@ -6,6 +6,7 @@
 // entry with HUNCH_TEST_PG_STATE naming the server's connection file.
 #include <fmt/format.h>
 #include <libpq-fe.h>
+#include <re2/re2.h>
 #include <sqlite3.h>
 
 #include <catch2/catch.hpp>
@@ -17,6 +18,7 @@
 
 #include "engine/ruleset_impl.h"
 #include "engine/sql_db.h"
+#include "engine/sql_regex.h"
 #include "hunch/data.h"
 #include "hunch/eval.h"
 #include "hunch/sql.h"
@@ -716,6 +718,94 @@ TEST_CASE(
     CheckPredictions(*rs, rows, *result);
     CheckReport(*rs, data, conninfo, table);
   }
+}
+
+}  // namespace hunch
+
+namespace hunch {
+
+TEST_CASE("Regexes rewritten for PostgreSQL match exactly the strings RE2 matches", "[.postgres]") {
+  const std::vector<std::string> patterns = {"a.c",
+                                             "^ab",
+                                             "ab$",
+                                             "^$",
+                                             "\\d{2,3}",
+                                             "\\D",
+                                             "\\w+",
+                                             "\\W",
+                                             "\\s",
+                                             "\\S+$",
+                                             "[a-c]+x",
+                                             "[^a-z]",
+                                             "[[:digit:]_]+",
+                                             "[[:punct:]]",
+                                             "[\\d.-]+",
+                                             "(?i)ab",
+                                             "(?i)k",
+                                             "(?i)s",
+                                             "a|b|^c",
+                                             "(?:ab)+?c",
+                                             "a{2}",
+                                             "a{2,}",
+                                             "x{0,1}y",
+                                             "a{,2}",
+                                             "\\.",
+                                             "\\\\",
+                                             "\\$",
+                                             "\\^a",
+                                             "caf\xC3\xA9",
+                                             "\\x{e9}",
+                                             "[\xC3\xA9-\xC3\xAB]",
+                                             "\\Aab\\z",
+                                             "\\Qa.b\\E",
+                                             "\\t",
+                                             "[\\n]",
+                                             "(a)(b)?",
+                                             "\\[x\\]",
+                                             "[]a]",
+                                             "[a-]",
+                                             "\\*+",
+                                             ".",
+                                             "^.$",
+                                             "\\{",
+                                             "a\\|b"};
+  const std::vector<std::string> subjects = {
+      "",    "a",           "abc",         "aXc",  "a\nc", "AB", "ab\n",         "xab",
+      "12",  "1234",        "_x_",         "a b",  "\t",   "K",  "\xE2\x84\xAA", "\xC5\xBF",
+      "S",   "caf\xC3\xA9", "caf\xC3\xAB", "a.b",  "a\\b", "$",  "^a",           "cab",
+      "aab", "[x]",         "]",           "-",    "**",   "{",  "a|b",          "\xC3\xA9",
+      "\n",  "y",           "xy",          "x-1.5"};
+  const std::string conninfo = PostgresConninfo();
+  std::string values;
+  for (size_t i = 0; i < subjects.size(); ++i) {
+    std::string quoted = "'";
+    for (char c : subjects[i]) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+    values += fmt::format("{}({}, {}')", i ? ", " : "", i, quoted);
+  }
+  int compared = 0;
+  for (const auto& pattern : patterns) {
+    RE2 re(pattern);
+    REQUIRE(re.ok());
+    std::string translated, why;
+    INFO("pattern " << pattern);
+    REQUIRE(TranslateRegex(pattern, RegexFlavor::kPostgres, &translated, &why));
+    std::string lit = "'";
+    for (char c : translated) lit += c == '\'' ? std::string("''") : std::string(1, c);
+    lit += "'";
+    auto rows = QueryPostgres(
+        conninfo,
+        fmt::format("SELECT i, s ~ {} FROM (VALUES {}) AS v(i, s) ORDER BY i", lit, values));
+    INFO("translated " << translated << (rows.ok() ? "" : " " + rows.status().message()));
+    REQUIRE(rows.ok());
+    REQUIRE(rows->rows.size() == subjects.size());
+    for (size_t i = 0; i < subjects.size(); ++i) {
+      INFO("subject " << QuoteString(subjects[i]));
+      const bool expected = RE2::PartialMatch(subjects[i], re);
+      CHECK((rows->rows[i][1] == std::optional<std::string>("t")) == expected);
+      ++compared;
+    }
+  }
+  CHECK(compared == static_cast<int>(patterns.size() * subjects.size()));
 }
 
 }  // namespace hunch
