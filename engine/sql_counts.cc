@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <map>
 #include <memory>
@@ -205,7 +206,10 @@ Result<SqlRows> QuerySqlite(sqlite3* db, const std::string& sql) {
 Result<SqlRows> QueryPostgres(const std::string& conninfo, const std::string& sql) {
   std::unique_ptr<PGconn, void (*)(PGconn*)> conn(PQconnectdb(conninfo.c_str()), PQfinish);
   if (PQstatus(conn.get()) != CONNECTION_OK) {
-    return IoError(fmt::format("postgres: error: cannot connect: {}", PQerrorMessage(conn.get())));
+    std::string message = PQerrorMessage(conn.get());
+    while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back())))
+      message.pop_back();
+    return IoError(fmt::format("postgres: error: cannot connect: {}", message));
   }
   std::unique_ptr<PGresult, void (*)(PGresult*)> res(PQexec(conn.get(), sql.c_str()), PQclear);
   if (PQresultStatus(res.get()) != PGRES_TUPLES_OK) {

@@ -275,6 +275,33 @@ TEST_CASE(
     CHECK(Sql(*rs, d).ok());
 }
 
+TEST_CASE("A query over the size limit is refused with the reason", "[sql]") {
+  auto rs = LoadText(
+      "name: big\nlabel: y\nclasses: [p, q]\ndefault: p\ninputs: {i: int, j: int, y: string}\n"
+      "rules:\n  - name: r\n    when: i * j * i * j > 3\n    predict: q\n");
+  SqlOptions o;
+  REQUIRE(CompileToSql(*rs, o).ok());
+  o.max_query_bytes = 2000;
+  auto sql = CompileToSql(*rs, o);
+  REQUIRE_FALSE(sql.ok());
+  CHECK_THAT(sql.status().message(),
+             Catch::Contains("over the limit of 2000") && Catch::Contains("nested integer"));
+}
+
+TEST_CASE("The eval report from a database names a missing table", "[sql]") {
+  testing::TempDir dir("hunch_sql_db");
+  const std::string path = dir.Child("empty.db");
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_close(db);
+  auto rs = LoadText(
+      "name: t\nlabel: y\nclasses: [p, q]\ndefault: p\ninputs: {i: int, y: string}\n"
+      "rules:\n  - name: r\n    when: i > 3\n    predict: q\n");
+  auto report = EvalReportFromDatabase(*rs, "sqlite:" + path, "events", {});
+  REQUIRE_FALSE(report.ok());
+  CHECK_THAT(report.status().message(), Catch::Contains("no such table: events"));
+}
+
 TEST_CASE("A rule set without column types cannot be compiled", "[sql]") {
   auto rs = LoadText(
       "name: untyped\nlabel: y\nclasses: [p, q]\ndefault: p\n"
