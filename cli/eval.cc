@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "hunch/sql.h"
 
 namespace hunch::cli {
 namespace {
@@ -40,6 +41,7 @@ struct Threshold {
 void AddEval(CLI::App& app, Runner* run) {
   struct Args {
     std::string rules, data, format = "text", output, input_format = "auto";
+    std::string from_counts, db, table = "data";  // the counts of `hunch sql --mode eval`
     EvalOptions options;
     std::vector<std::string> fail_under;
   };
@@ -47,8 +49,18 @@ void AddEval(CLI::App& app, Runner* run) {
   CLI::App* sub =
       app.add_subcommand("eval", "Evaluate rules on labeled data: the benchmark report");
   sub->add_option("RULES", args->rules, "Rule file (YAML)")->required();
-  sub->add_option("DATA", args->data, "Labeled data: CSV or JSONL, optionally .gz; '-' for stdin")
-      ->required();
+  sub->add_option(
+      "DATA", args->data,
+      "Labeled data: CSV or JSONL, optionally .gz; '-' for stdin. With --from-counts or --db: "
+      "optional, read only for the column types (as hunch sql --data)");
+  auto* counts_option = sub->add_option(
+      "--from-counts", args->from_counts,
+      "The report from the CSV result of the query of `hunch sql --mode eval` (docs/scale-out.md)");
+  auto* db_option = sub->add_option(
+      "--db", args->db,
+      "Run the eval query in this database: sqlite:PATH, or a PostgreSQL connection string");
+  sub->add_option("--table", args->table, "With --db: the table (default: data)");
+  counts_option->excludes(db_option);
   sub->add_option("--format", args->format, "text, json or markdown")
       ->check(CLI::IsMember({"text", "json", "markdown"}));
   sub->add_option("-o,--output", args->output, "Write the report to this file instead of stdout");
@@ -78,7 +90,8 @@ void AddEval(CLI::App& app, Runner* run) {
       "Examples:\n"
       "  hunch eval examples/titanic/rules.yaml ../shared/data/titanic.csv\n"
       "  hunch eval rules.yaml data.jsonl.gz --format json -o report.json --slice-by country\n"
-      "  hunch eval rules.yaml data.csv --fail-under accuracy=0.8 --bootstrap 0",
+      "  hunch eval rules.yaml data.csv --fail-under accuracy=0.8 --bootstrap 0\n"
+      "  hunch eval rules.yaml --db postgresql:///warehouse --table transactions",
       fmt::join(ReportMetricNames(), ", ")));
   sub->callback([run, args] {
     *run = [args]() -> int {
@@ -102,6 +115,21 @@ void AddEval(CLI::App& app, Runner* run) {
         }
         thresholds.push_back(t);
       }
+      const bool remote = !args->from_counts.empty() || !args->db.empty();
+      if (!remote && args->data.empty()) {
+        std::cerr << "hunch eval: error: DATA is required (or --from-counts FILE, or --db)\n";
+        return kUsage;
+      }
+      if (remote && !args->options.slice_by.empty()) {
+        std::cerr << "hunch eval: error: --slice-by needs the data; with --from-counts or --db, "
+                     "declare slices in the rule file\n";
+        return kUsage;
+      }
+      if (remote && !args->options.shadow_column.empty()) {
+        std::cerr << "hunch eval: error: --shadow-column needs the data (not with --from-counts "
+                     "or --db)\n";
+        return kUsage;
+      }
       std::string data = args->data;
       std::string spooled;
       if (data == "-") {
@@ -120,8 +148,13 @@ void AddEval(CLI::App& app, Runner* run) {
       } cleanup{spooled};
       args->options.data.format = args->input_format;
       std::vector<Diagnostic> diags;
-      auto rs = LoadRuleSetForData(args->rules, data, args->options.data,
-                                   LoadOptions{.lint = false}, &diags);
+      Result<std::shared_ptr<const RuleSet>> rs = Status();
+      if (data.empty()) {
+        rs = RuleSet::Load(args->rules, LoadOptions{.lint = false}, &diags);
+      } else {
+        rs = LoadRuleSetForData(args->rules, data, args->options.data, LoadOptions{.lint = false},
+                                &diags);
+      }
       if (!rs.ok()) {
         std::cerr << FormatDiagnostics(diags, isatty(STDERR_FILENO) != 0);
         std::cerr << rs.status().message() << "\n";
@@ -149,7 +182,11 @@ void AddEval(CLI::App& app, Runner* run) {
           printed_progress = true;
         };
       }
-      auto report = EvaluateFile(**rs, data, args->options);
+      auto report = !args->from_counts.empty()
+                        ? EvalReportFromCountsCsv(**rs, args->from_counts, args->options)
+                    : !args->db.empty()
+                        ? EvalReportFromDatabase(**rs, args->db, args->table, args->options)
+                        : EvaluateFile(**rs, data, args->options);
       if (printed_progress) std::cerr << "\n";
       if (!report.ok()) {
         std::string message = report.status().message();

@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "engine/csv_chunker.h"
+#include "engine/eval_report.h"
 #include "engine/input_stream.h"
 #include "engine/interpreter.h"
 #include "engine/metrics.h"
@@ -545,89 +546,32 @@ class Accumulator {
 };
 
 Report Accumulator::Finish(const std::string& display_path) const {
-  const CheckedRuleSet& rs = *plan_.rs;
-  const EvalOptions& options = *plan_.options;
-  const int k = plan_.k;
-  Report report;
-  report.data_path = display_path;
-  report.rows = rows_;
-  report.missing_label = missing_label_;
-  report.unknown_label = unknown_label_;
-  report.unknown_label_values = unknown_labels_;
-  report.bad_rows = bad_rows_;
-  report.default_correct = default_correct_;
-  report.ruleset_name = rs.file.name.text;
-  report.ruleset_version = rs.file.version;
-  report.ruleset_sha256 = rs.sha256;
-  report.classes = rs.class_names;
-  report.positive_class = rs.positive_class;
-  report.can_abstain = plan_.can_abstain;
-  report.default_predicts_class = rs.default_class >= 0;
-  report.labeled_rows = confusion_.total();
-  for (size_t c = 0; c < bad_cells_.size(); ++c) {
-    if (bad_cells_[c] > 0) report.bad_cells[rs.schema.columns[c].name] = bad_cells_[c];
-  }
-  report.metrics = ToFigures(metrics::Compute(confusion_));
-  if (plan_.can_abstain) report.covered = ToFigures(metrics::ComputeCovered(confusion_));
-  for (int a = 0; a < k; ++a) {
-    std::vector<int64_t> line;
-    for (int p = 0; p < k + (plan_.can_abstain ? 1 : 0); ++p) line.push_back(confusion_.at(a, p));
-    report.confusion.push_back(std::move(line));
-  }
-  metrics::Baseline baseline = metrics::ComputeBaselines(confusion_);
-  report.majority_class = k > 0 ? rs.class_names[baseline.majority_class] : "";
-  report.majority = ToFigures(baseline.majority);
-  report.stratified = ToFigures(baseline.stratified);
-  report.bootstrap_seed = options.seed;
-  if (options.bootstrap > 0 && report.labeled_rows > 0) {
-    metrics::Intervals iv = metrics::Bootstrap(confusion_, options.bootstrap, options.seed);
-    report.bootstrap_resamples = iv.resamples;
-    report.small_sample = iv.small_sample;
-    report.accuracy_ci = {iv.accuracy.low, iv.accuracy.high};
-    report.macro_f1_ci = {iv.macro_f1.low, iv.macro_f1.high};
-    for (const auto& i : iv.precision) report.precision_ci.push_back({i.low, i.high});
-    for (const auto& i : iv.recall) report.recall_ci.push_back({i.low, i.high});
-  }
-  const double n = static_cast<double>(std::max<int64_t>(1, stats_.rows()));
-  for (size_t j = 0; j < rs.rules.size(); ++j) {
-    const RuleCounts& c = stats_.counts()[j];
-    RuleFigures f;
-    f.name = rs.rules[j].name;
-    f.predict = rs.rules[j].predict < 0 ? "abstain" : rs.class_names[rs.rules[j].predict];
-    f.enabled = rs.rules[j].enabled;
-    f.fires = c.fires;
-    f.wins = c.wins;
-    f.correct = c.correct;
-    f.incorrect = c.incorrect;
-    f.errors = c.errors;
-    f.coverage = static_cast<double>(c.fires) / n;
-    f.precision = c.correct + c.incorrect > 0 ? static_cast<double>(c.correct) /
-                                                    static_cast<double>(c.correct + c.incorrect)
-                                              : 0;
-    f.overlaps = static_cast<double>(c.overlaps) / n;
-    f.conflicts = static_cast<double>(c.conflicts) / n;
-    f.shadowed = c.fires > 0 && c.wins == 0;
-    report.rules.push_back(std::move(f));
-  }
-  report.default_rows = stats_.default_rows();
+  EvalTotals t;
+  t.rows = rows_;
+  t.missing_label = missing_label_;
+  t.unknown_label = unknown_label_;
+  t.unknown_labels = unknown_labels_;
+  t.bad_rows = bad_rows_;
+  t.default_correct = default_correct_;
+  t.confusion = confusion_;
+  t.stats = stats_;
+  t.bad_cells = bad_cells_;
+  t.can_abstain = plan_.can_abstain;
   if (plan_.shadow_h >= 0) {
     ShadowFigures sh;
-    sh.column = options.shadow_column;
+    sh.column = plan_.options->shadow_column;
     sh.rows = shadow_rows_;
     sh.unrecognized = shadow_unrecognized_;
     const double m = static_cast<double>(std::max<int64_t>(1, shadow_rows_));
     sh.agreement = static_cast<double>(shadow_agree_) / m;
     sh.rules_accuracy = static_cast<double>(rules_correct_on_shadow_) / m;
     sh.shadow_accuracy = static_cast<double>(shadow_correct_) / m;
-    report.shadow = sh;
+    t.shadow = sh;
   }
   for (const auto& table : slices_) {
-    for (const auto& g : table.Groups()) {
-      metrics::Scores sc = metrics::Compute(g.confusion);
-      report.slices.push_back({g.key, sc.rows, sc.accuracy, sc.macro.f1, sc.coverage});
-    }
+    for (auto& g : table.Groups()) t.slices.push_back({std::move(g.key), std::move(g.confusion)});
   }
-  return report;
+  return BuildEvalReport(*plan_.rs, t, *plan_.options, display_path);
 }
 
 Result<EvalPlan> MakePlan(const RuleSet& rules, const std::vector<std::string>& header,
@@ -828,6 +772,87 @@ Status RunParallel(CsvChunker& chunker, const EvalPlan& plan, int threads, Accum
 }
 
 }  // namespace
+
+bool RuleSetCanAbstain(const CheckedRuleSet& rs) {
+  if (rs.default_class < 0) return true;
+  for (const auto& r : rs.rules) {
+    if (r.enabled && r.predict < 0) return true;
+  }
+  return false;
+}
+
+Report BuildEvalReport(const CheckedRuleSet& rs, const EvalTotals& t, const EvalOptions& options,
+                       const std::string& display_path) {
+  const int k = static_cast<int>(rs.class_names.size());
+  Report report;
+  report.data_path = display_path;
+  report.rows = t.rows;
+  report.missing_label = t.missing_label;
+  report.unknown_label = t.unknown_label;
+  report.unknown_label_values = t.unknown_labels;
+  report.bad_rows = t.bad_rows;
+  report.default_correct = t.default_correct;
+  report.ruleset_name = rs.file.name.text;
+  report.ruleset_version = rs.file.version;
+  report.ruleset_sha256 = rs.sha256;
+  report.classes = rs.class_names;
+  report.positive_class = rs.positive_class;
+  report.can_abstain = t.can_abstain;
+  report.default_predicts_class = rs.default_class >= 0;
+  report.labeled_rows = t.confusion.total();
+  for (size_t c = 0; c < t.bad_cells.size(); ++c) {
+    if (t.bad_cells[c] > 0) report.bad_cells[rs.schema.columns[c].name] = t.bad_cells[c];
+  }
+  report.metrics = ToFigures(metrics::Compute(t.confusion));
+  if (t.can_abstain) report.covered = ToFigures(metrics::ComputeCovered(t.confusion));
+  for (int a = 0; a < k; ++a) {
+    std::vector<int64_t> line;
+    for (int p = 0; p < k + (t.can_abstain ? 1 : 0); ++p) line.push_back(t.confusion.at(a, p));
+    report.confusion.push_back(std::move(line));
+  }
+  metrics::Baseline baseline = metrics::ComputeBaselines(t.confusion);
+  report.majority_class = k > 0 ? rs.class_names[baseline.majority_class] : "";
+  report.majority = ToFigures(baseline.majority);
+  report.stratified = ToFigures(baseline.stratified);
+  report.bootstrap_seed = options.seed;
+  if (options.bootstrap > 0 && report.labeled_rows > 0) {
+    metrics::Intervals iv = metrics::Bootstrap(t.confusion, options.bootstrap, options.seed);
+    report.bootstrap_resamples = iv.resamples;
+    report.small_sample = iv.small_sample;
+    report.accuracy_ci = {iv.accuracy.low, iv.accuracy.high};
+    report.macro_f1_ci = {iv.macro_f1.low, iv.macro_f1.high};
+    for (const auto& i : iv.precision) report.precision_ci.push_back({i.low, i.high});
+    for (const auto& i : iv.recall) report.recall_ci.push_back({i.low, i.high});
+  }
+  const double n = static_cast<double>(std::max<int64_t>(1, t.stats.rows()));
+  for (size_t j = 0; j < rs.rules.size(); ++j) {
+    const RuleCounts& c = t.stats.counts()[j];
+    RuleFigures f;
+    f.name = rs.rules[j].name;
+    f.predict = rs.rules[j].predict < 0 ? "abstain" : rs.class_names[rs.rules[j].predict];
+    f.enabled = rs.rules[j].enabled;
+    f.fires = c.fires;
+    f.wins = c.wins;
+    f.correct = c.correct;
+    f.incorrect = c.incorrect;
+    f.errors = c.errors;
+    f.coverage = static_cast<double>(c.fires) / n;
+    f.precision = c.correct + c.incorrect > 0 ? static_cast<double>(c.correct) /
+                                                    static_cast<double>(c.correct + c.incorrect)
+                                              : 0;
+    f.overlaps = static_cast<double>(c.overlaps) / n;
+    f.conflicts = static_cast<double>(c.conflicts) / n;
+    f.shadowed = c.fires > 0 && c.wins == 0;
+    report.rules.push_back(std::move(f));
+  }
+  report.default_rows = t.stats.default_rows();
+  report.shadow = t.shadow;
+  for (const auto& g : t.slices) {
+    metrics::Scores sc = metrics::Compute(g.confusion);
+    report.slices.push_back({g.key, sc.rows, sc.accuracy, sc.macro.f1, sc.coverage});
+  }
+  return report;
+}
 
 Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path,
                             const EvalOptions& options) {

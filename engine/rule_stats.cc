@@ -4,9 +4,9 @@
 namespace hunch {
 
 void RuleStats::AddRow(std::span<const int> fired, std::span<const int> votes,
-                       std::span<const int> errored, int actual) {
-  ++rows_;
-  if (fired.empty()) ++default_rows_;
+                       std::span<const int> errored, int actual, int64_t n) {
+  rows_ += n;
+  if (fired.empty()) default_rows_ += n;
   int voters = 0, first_vote = -1;
   bool conflict = false;
   for (int v : votes) {
@@ -18,18 +18,18 @@ void RuleStats::AddRow(std::span<const int> fired, std::span<const int> votes,
   }
   for (size_t i = 0; i < fired.size(); ++i) {
     RuleCounts& c = counts_[fired[i]];
-    ++c.fires;
-    if (i == 0) ++c.wins;
+    c.fires += n;
+    if (i == 0) c.wins += n;
     if (votes[i] < 0) continue;
     if (votes[i] == actual)
-      ++c.correct;
+      c.correct += n;
     else
-      ++c.incorrect;
+      c.incorrect += n;
     // Snorkel: an overlap is a row with two or more votes; a conflict, two different votes.
-    if (voters > 1) ++c.overlaps;
-    if (conflict) ++c.conflicts;
+    if (voters > 1) c.overlaps += n;
+    if (conflict) c.conflicts += n;
   }
-  for (int j : errored) ++counts_[j].errors;
+  for (int j : errored) counts_[j].errors += n;
 }
 
 void RuleStats::Merge(const RuleStats& other) {

@@ -25,9 +25,10 @@ class RuleStats {
 
   // One row: `fired` lists the rules whose condition is true, in rule order (the first wins);
   // `votes[i]` is the class fired[i] votes for (-1: it predicts abstain, which is not a vote);
-  // `errored` lists rules whose condition hit an error; `actual` is the true class.
+  // `errored` lists rules whose condition hit an error; `actual` is the true class. `n` counts
+  // identical rows at once (from a database's grouped counts).
   void AddRow(std::span<const int> fired, std::span<const int> votes, std::span<const int> errored,
-              int actual);
+              int actual, int64_t n = 1);
   // A batch of `rows` rows at once, `default_rows` of them with no rule firing, given each
   // rule's counts over the batch (indexed as the rules are).
   void AddBatch(int64_t rows, int64_t default_rows, std::span<const RuleCounts> counts);

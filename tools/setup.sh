@@ -10,6 +10,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev             # command line, JSON
   zlib1g-dev libssl-dev libsqlite3-dev        # gzip input, SHA-256, the SQLite log sink
   catch2                                      # unit tests
+  libpq-dev postgresql                        # hunch eval --db, the SQL parity tests' server
   python3 python3-numpy python3-sklearn python3-jsonschema  # oracles and checks in the tests
 )
 missing=()
