@@ -12,17 +12,36 @@ namespace {
 // fires on a class is very unlikely there, never impossible, and the logs stay finite.
 constexpr double kSmoothing = 1.0;
 
-// log P(pattern | y = c) + log P(y = c) for every class, then normalised in place into the
-// posterior; returns log P(pattern).
-double PosteriorInPlace(const LabelModelFit& m, std::span<const int> voters,
-                        const std::vector<double>& log_base, std::vector<double>* out) {
+// The model's parameters in log space: the score of the empty pattern per class (log P(y = c) +
+// the log of every voter not firing), and what each fired voter adds (its log odds).
+struct LogTables {
+  std::vector<double> base;      // [c]
+  std::vector<double> log_odds;  // [voter * k + c]
+};
+
+LogTables Tables(const LabelModelFit& m) {
   const size_t k = m.class_balance.size();
-  out->assign(log_base.begin(), log_base.end());
-  for (int j : voters) {
+  LogTables t;
+  t.base.resize(k);
+  t.log_odds.resize(m.fire_rate.size() * k);
+  for (size_t c = 0; c < k; ++c) t.base[c] = std::log(m.class_balance[c]);
+  for (size_t j = 0; j < m.fire_rate.size(); ++j) {
     for (size_t c = 0; c < k; ++c) {
       const double r = m.fire_rate[j][c];
-      (*out)[c] += std::log(r) - std::log1p(-r);
+      t.base[c] += std::log1p(-r);
+      t.log_odds[j * k + c] = std::log(r) - std::log1p(-r);
     }
+  }
+  return t;
+}
+
+// The posterior of a pattern, in place; returns log P(pattern).
+double PosteriorInPlace(const LogTables& t, std::span<const int> voters, std::vector<double>* out) {
+  const size_t k = t.base.size();
+  out->assign(t.base.begin(), t.base.end());
+  for (int j : voters) {
+    const double* lo = &t.log_odds[static_cast<size_t>(j) * k];
+    for (size_t c = 0; c < k; ++c) (*out)[c] += lo[c];
   }
   const double top = *std::max_element(out->begin(), out->end());
   double sum = 0;
@@ -31,23 +50,11 @@ double PosteriorInPlace(const LabelModelFit& m, std::span<const int> voters,
   return top + std::log(sum);
 }
 
-// log P(y = c) + sum over all voters of log P(not fired | y = c): the score of the empty pattern,
-// to which each fired voter adds its log odds.
-std::vector<double> LogBase(const LabelModelFit& m) {
-  const size_t k = m.class_balance.size();
-  std::vector<double> base(k);
-  for (size_t c = 0; c < k; ++c) {
-    base[c] = std::log(m.class_balance[c]);
-    for (const auto& rates : m.fire_rate) base[c] += std::log1p(-rates[c]);
-  }
-  return base;
-}
-
 }  // namespace
 
 std::vector<double> LabelModelFit::Posterior(std::span<const int> voters) const {
   std::vector<double> out;
-  PosteriorInPlace(*this, voters, LogBase(*this), &out);
+  PosteriorInPlace(Tables(*this), voters, &out);
   return out;
 }
 
@@ -73,7 +80,7 @@ LabelModelFit FitLabelModel(const std::vector<int>& voter_class, int k,
     for (double& v : q[p]) v /= n;
   }
 
-  std::vector<double> class_rows(kk), posterior;
+  std::vector<double> class_rows(kk);
   std::vector<std::vector<double>> fired_rows(m, std::vector<double>(kk));
   for (int it = 1; it <= std::max(1, options.max_iterations); ++it) {
     // M-step: the parameters that maximise the expected complete-data likelihood.
@@ -98,10 +105,10 @@ LabelModelFit FitLabelModel(const std::vector<int>& voter_class, int k,
       }
     }
     // E-step: the posterior of each pattern under the new parameters.
-    const std::vector<double> base = LogBase(fit);
+    const LogTables tables = Tables(fit);
     double log_likelihood = 0;
     for (size_t p = 0; p < patterns.size(); ++p) {
-      log_likelihood += patterns[p].rows * PosteriorInPlace(fit, patterns[p].voters, base, &q[p]);
+      log_likelihood += patterns[p].rows * PosteriorInPlace(tables, patterns[p].voters, &q[p]);
     }
     fit.log_likelihood = total > 0 ? log_likelihood / total : 0;
     fit.iterations = it;
