@@ -261,11 +261,35 @@ Result<std::shared_ptr<const RuleSet>> FitRuleSet(const RuleSet& rules,
                                                   const std::string& data_path,
                                                   const LabelOptions& options,
                                                   LabelSummary* summary) {
-  if (!rules.needs_fit())
-    return std::shared_ptr<const RuleSet>(
-        std::shared_ptr<const RuleSet>(&rules, [](const RuleSet*) {}));
+  if (!rules.needs_fit()) {
+    return std::shared_ptr<const RuleSet>(&rules, [](const RuleSet*) {});
+  }
+  // Rows are read with typed columns: a rule set loaded without data is compiled again, for
+  // reading only, against the data's schema. Its rules are the same, in the same order.
+  std::shared_ptr<const RuleSet> typed;
+  const RuleSet* reader = &rules;
+  if (!rules.schema_known()) {
+    auto schema = InferFileSchema(data_path, rules.missing_values(), options.data);
+    if (!schema.ok()) return schema.status();
+    CompileOptions co;
+    co.data_schema = &*schema;
+    co.lint = false;
+    std::vector<Diagnostic> diags;
+    auto impl = std::make_unique<RuleSet::Impl>();
+    impl->checked = CompileRuleFile(rules.impl().checked.file, co, &diags);
+    for (const auto& d : diags) {
+      if (d.severity == Severity::kError) {
+        return Status(StatusCode::kRuleError, fmt::format("{}:{}:{}: error: against {}: {}", d.file,
+                                                          d.line, d.column, data_path, d.message));
+      }
+    }
+    impl->rules = rules.impl().rules;
+    impl->combiner = std::make_shared<const Combiner>(impl->checked);
+    typed = std::make_shared<RuleSet>(std::move(impl));
+    reader = typed.get();
+  }
   Collected data;
-  if (Status st = Collect(rules, data_path, options, &data); !st.ok()) return st;
+  if (Status st = Collect(*reader, data_path, options, &data); !st.ok()) return st;
   auto fitted = Fitted(rules, data, options);
   if (summary != nullptr) {
     summary->rows = data.rows;

@@ -252,3 +252,37 @@ TEST_CASE("Eval under label_model reports estimated accuracies beside the empiri
 
 }  // namespace
 }  // namespace hunch
+
+namespace hunch {
+namespace {
+
+TEST_CASE("A rule set loaded without data is fitted like one loaded with it", "[label]") {
+  testing::TempDir dir("hunch_label");
+  std::vector<std::string> truth;
+  const std::string data = dir.Write("d.csv", RandomData(2000, 29, &truth));
+  const std::string rules_path = dir.Write("r.yaml", PolicyRules("label_model", "prior"));
+  std::vector<Diagnostic> diags;
+  auto untyped = RuleSet::Load(rules_path, {}, &diags);
+  REQUIRE(untyped.ok());
+  REQUIRE_FALSE((*untyped)->schema_known());
+  LabelSummary a, b;
+  auto fitted_untyped = FitRuleSet(**untyped, data, {}, &a);
+  auto fitted_typed = FitRuleSet(*LoadFor(rules_path, data), data, {}, &b);
+  REQUIRE(fitted_untyped.ok());
+  REQUIRE(fitted_typed.ok());
+  CHECK((*fitted_untyped)->fitted());
+  CHECK(a.iterations == b.iterations);
+  CHECK(a.class_balance == b.class_balance);
+  CHECK(a.rule_accuracy == b.rule_accuracy);
+  // And it predicts JSON rows with the fitted model: a row where r1 (hi) and r6 (lo) disagree.
+  std::vector<std::string> storage, ignored;
+  auto row = RowFromJson(R"({"a": 8, "b": 3, "s": "y"})", **fitted_untyped, &storage, &ignored);
+  REQUIRE(row.ok());
+  const Prediction p = (*fitted_untyped)->Predict(*row);
+  CHECK(p.votes == 2);
+  CHECK(p.probabilities.size() == 3);
+  CHECK(p.probabilities[2] + p.probabilities[0] + p.probabilities[1] == Approx(1.0));
+}
+
+}  // namespace
+}  // namespace hunch
