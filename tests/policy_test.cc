@@ -305,3 +305,25 @@ TEST_CASE("Bad policy keys are located errors", "[policy]") {
 
 }  // namespace
 }  // namespace hunch
+
+namespace hunch {
+namespace {
+
+TEST_CASE("Lint reports shadowed rules only under first_match", "[policy]") {
+  auto codes = [](const std::string& policy) {
+    std::vector<Diagnostic> diags;
+    Load("name: t\nlabel: y\nclasses: [a, b]\npolicy: " + policy +
+             "\ninputs: {x: int}\nrules:\n  - {name: wide, when: x > 1, predict: a}\n"
+             "  - {name: narrow, when: x > 5, predict: b}\n",
+         &diags);
+    std::vector<std::string> out;
+    for (const auto& d : diags) out.push_back(d.code);
+    return out;
+  };
+  CHECK(codes("first_match") == std::vector<std::string>{"shadowed-rule"});
+  CHECK(codes("vote").empty());
+  CHECK(codes("label_model").empty());
+}
+
+}  // namespace
+}  // namespace hunch
