@@ -242,6 +242,22 @@ TEST_CASE("Eval under label_model reports estimated accuracies beside the empiri
   CHECK(p.conflict_matrix[0][2] == 0);
   CHECK(p.conflict_matrix[0][5] > 0);
   CHECK(p.conflict_matrix[0][5] == p.conflict_matrix[5][0]);
+  // Slices and the shadow column are decided with the fitted model too: slicing by the label
+  // gives each class's recall, and the label as the existing system is always right.
+  eo.slice_by = {"label"};
+  eo.shadow_column = "label";
+  auto sliced = EvaluateFile(*rs, data, eo);
+  REQUIRE(sliced.ok());
+  REQUIRE(sliced->slices.size() == 3);
+  for (const auto& slice : sliced->slices) {
+    const int c = std::stoi(slice.key.substr(slice.key.find('=') + 1));
+    INFO(slice.key);
+    CHECK(slice.accuracy == Approx(report->metrics.per_class[c].recall).margin(1e-12));
+  }
+  REQUIRE(sliced->shadow.has_value());
+  CHECK(sliced->shadow->rows == report->labeled_rows);
+  CHECK(sliced->shadow->rules_accuracy == Approx(report->metrics.accuracy).margin(1e-12));
+  CHECK(sliced->shadow->shadow_accuracy == 1.0);
   const std::string json = ReportToJson(*report);
   CHECK(json.find("\"estimated_accuracy\"") != std::string::npos);
   CHECK(json.find("\"majority_vote\"") != std::string::npos);
