@@ -584,7 +584,9 @@ void Accumulator::FinishCombined(const Combiner& combiner, const Decide& decide,
   metrics::Confusion mv(k);
   std::vector<int64_t> wins(rs.rules.size(), 0);
   std::vector<std::vector<bool>> polarity(rs.rules.size(), std::vector<bool>(k, false));
-  pf.conflict_matrix.assign(m, std::vector<int64_t>(m, 0));
+  // m x m counts: kept for up to 1,000 voting rules (8 MB), left empty above that.
+  const bool with_matrix = m <= 1000;
+  if (with_matrix) pf.conflict_matrix.assign(m, std::vector<int64_t>(m, 0));
   int64_t no_vote_rows = 0, no_vote_correct = 0;
   for (const auto& [key, counts] : patterns_) {
     int64_t rows = 0;
@@ -602,7 +604,7 @@ void Accumulator::FinishCombined(const Combiner& combiner, const Decide& decide,
       const int a = voters[i], ca = combiner.voter_class()[a];
       if (rows > 0) polarity[voter_rule[a]][ca] = true;
       if (ca == d.class_index) wins[voter_rule[a]] += rows;
-      for (size_t j = i + 1; j < voters.size(); ++j) {
+      for (size_t j = i + 1; with_matrix && j < voters.size(); ++j) {
         const int b = voters[j];
         if (combiner.voter_class()[b] != ca) {
           pf.conflict_matrix[a][b] += rows;

@@ -130,7 +130,7 @@ void BuildPolicySections(const Report& r, Sections* s) {
       return pc(x, [](const ClassFigures& f) { return f.recall; });
     });
   }
-  const size_t m_voters = p.voters.size();
+  const size_t m_voters = p.conflict_matrix.size();  // 0 when over 1,000 voting rules
   if (m_voters > 0 && m_voters <= 20) {
     std::vector<std::string> head = {"rule"};
     for (size_t b = 0; b < m_voters; ++b) head.push_back(std::to_string(b + 1));

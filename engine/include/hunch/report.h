@@ -54,7 +54,8 @@ struct PolicyFigures {
   // (abstain counts as wrong), on the rows it labels, and its confusion (+ abstain column).
   MetricFigures majority_vote, majority_vote_covered;
   std::vector<std::vector<int64_t>> majority_vote_confusion;
-  // Pairwise conflicts: [a][b] = rows where rules voters[a] and voters[b] both vote, differently.
+  // Pairwise conflicts: [a][b] = rows where rules voters[a] and voters[b] both vote, differently
+  // (empty when there are more than 1,000 voting rules).
   std::vector<std::string> voters;
   std::vector<std::vector<int64_t>> conflict_matrix;
   // The label model, fitted on these rows without their labels.
