@@ -19,6 +19,7 @@ void AddEval(CLI::App& app, Runner* run);
 void AddPredict(CLI::App& app, Runner* run);
 void AddDataset(CLI::App& app, Runner* run);
 void AddSql(CLI::App& app, Runner* run);
+void AddLabel(CLI::App& app, Runner* run);
 
 }  // namespace hunch::cli
 

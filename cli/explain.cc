@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "hunch/data.h"
+#include "hunch/label.h"
 #include "hunch/ruleset.h"
 
 namespace hunch::cli {
@@ -61,7 +62,19 @@ void AddExplain(CLI::App& app, Runner* run) {
       for (const auto& k : ignored) {
         std::cerr << "note: field '" << k << "' is not a column the rules read; ignored\n";
       }
-      std::cout << (*rs)->Explain(*raw);
+      // With data, label_model and tie_break prior are fitted on it, as eval and label do.
+      std::shared_ptr<const RuleSet> explained = *rs;
+      if ((*rs)->needs_fit() && !args->data.empty()) {
+        LabelOptions lo;
+        lo.data = dopts;
+        auto fitted = FitRuleSet(**rs, args->data, lo);
+        if (!fitted.ok()) {
+          std::cerr << fitted.status().message() << "\n";
+          return kUsage;
+        }
+        explained = *fitted;
+      }
+      std::cout << explained->Explain(*raw);
       return kOk;
     };
   });

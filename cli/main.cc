@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   hunch::cli::AddPredict(app, &run);
   hunch::cli::AddDataset(app, &run);
   hunch::cli::AddSql(app, &run);
+  hunch::cli::AddLabel(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

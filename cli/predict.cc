@@ -12,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "hunch/data.h"
+#include "hunch/label.h"
 #include "hunch/prediction_log.h"
 #include "hunch/ruleset.h"
 
@@ -22,7 +23,7 @@ using json = nlohmann::ordered_json;
 
 struct PredictArgs {
   std::string rules, input = "-", input_format = "auto", log_dir, id_field, shadow_field,
-                     fsync = "interval";
+                     fsync = "interval", fit;
   double sample_percent = 100;
   std::vector<std::string> metadata;
 };
@@ -149,7 +150,28 @@ int RunPredict(const PredictArgs& args) {
     std::cerr << FormatDiagnostics(diags) << rs.status().message() << "\n";
     return rs.status().code() == StatusCode::kRuleError ? kErrors : kUsage;
   }
-  const RuleSet& rules = **rs;
+  // label_model and tie_break prior decide with what was fitted on data (--fit).
+  std::shared_ptr<const RuleSet> fitted = *rs;
+  if (!args.fit.empty()) {
+    LabelSummary summary;
+    auto f = FitRuleSet(**rs, args.fit, {}, &summary);
+    if (!f.ok()) {
+      std::cerr << f.status().message() << "\n";
+      return f.status().code() == StatusCode::kRuleError ? kErrors : kUsage;
+    }
+    fitted = *f;
+    if (summary.label_model) {
+      std::cerr << fmt::format(
+          "label model fitted on {} ({} rows): {} after {} iterations\n", args.fit, summary.rows,
+          summary.converged ? "converged" : "DID NOT CONVERGE", summary.iterations);
+    }
+  } else if ((*rs)->needs_fit()) {
+    std::cerr << fmt::format(
+        "note: policy {} with tie_break {} is not fitted: label_model decides by majority vote "
+        "and prior ties go to the first class; pass --fit DATA\n",
+        (*rs)->policy(), (*rs)->tie_break());
+  }
+  const RuleSet& rules = *fitted;
   std::map<std::string, std::string> metadata;
   for (const auto& kv : args.metadata) {
     auto eq = kv.find('=');
@@ -294,6 +316,8 @@ void AddPredict(CLI::App& app, Runner* run) {
       ->check(CLI::Range(0.0, 100.0));
   sub->add_option("--fsync", args->fsync, "always, interval (100 ms, default) or never")
       ->check(CLI::IsMember({"always", "interval", "never"}));
+  sub->add_option("--fit", args->fit,
+                  "Fit the policy (label_model, tie_break: prior) on this data file first");
   sub->add_option("--metadata", args->metadata,
                   "KEY=VALUE recorded with every logged prediction (repeatable)")
       ->allow_extra_args(false);

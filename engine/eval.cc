@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -19,6 +20,7 @@
 #include "engine/interpreter.h"
 #include "engine/metrics.h"
 #include "engine/plain_csv.h"
+#include "engine/policy.h"
 #include "engine/rule_stats.h"
 #include "engine/ruleset_impl.h"
 #include "engine/table_reader.h"
@@ -58,15 +60,37 @@ class SliceTable {
       : name_(std::move(name)), k_(num_classes), max_values_(max_values) {}
 
   void Add(std::string_view value, int actual, int predicted) {
-    ++Group(value).at(actual, predicted);
+    ++Group(value).confusion.at(actual, predicted);
+  }
+  // Combining policies: the row's vote pattern, decided once the policy is fitted (Groups).
+  void AddPattern(std::string_view value, int actual, const std::string& pattern) {
+    auto& counts = Group(value).patterns[pattern];
+    counts.resize(k_, 0);
+    ++counts[actual];
   }
   // Folds `other` in after this table's rows: groups keep their order of first appearance.
   void Merge(const SliceTable& other) {
-    for (const auto& g : other.groups_) Group(g.value).Add(g.confusion);
+    for (const auto& g : other.groups_) {
+      Entry& e = Group(g.value);
+      e.confusion.Add(g.confusion);
+      for (const auto& [key, counts] : g.patterns) {
+        auto& mine = e.patterns[key];
+        mine.resize(k_, 0);
+        for (int c = 0; c < k_; ++c) mine[c] += counts[c];
+      }
+    }
   }
-  std::vector<SliceGroup> Groups() const {
+  // `decide` maps a vote pattern to its predicted column (AddPattern rows).
+  std::vector<SliceGroup> Groups(const std::function<int(const std::string&)>& decide) const {
     std::vector<SliceGroup> out;
-    for (const auto& g : groups_) out.push_back({name_ + "=" + g.value, g.confusion});
+    for (const auto& g : groups_) {
+      metrics::Confusion confusion = g.confusion;
+      for (const auto& [key, counts] : g.patterns) {
+        const int column = decide(key);
+        for (int c = 0; c < k_; ++c) confusion.at(c, column) += counts[c];
+      }
+      out.push_back({name_ + "=" + g.value, confusion});
+    }
     return out;
   }
 
@@ -74,14 +98,15 @@ class SliceTable {
   struct Entry {
     std::string value;
     metrics::Confusion confusion;
+    PatternCounts patterns;
   };
-  metrics::Confusion& Group(std::string_view value) {
+  Entry& Group(std::string_view value) {
     auto it = index_.find(std::string(value));
-    if (it != index_.end()) return groups_[it->second].confusion;
+    if (it != index_.end()) return groups_[it->second];
     std::string key = index_.size() < max_values_ ? std::string(value) : std::string("(other)");
     auto [pos, inserted] = index_.emplace(key, groups_.size());
-    if (inserted) groups_.push_back({key, metrics::Confusion(k_)});
-    return groups_[pos->second].confusion;
+    if (inserted) groups_.push_back({key, metrics::Confusion(k_), {}});
+    return groups_[pos->second];
   }
 
   std::string name_;
@@ -121,6 +146,10 @@ struct EvalPlan {
   std::vector<std::optional<VectorCondition>> conditions;  // per rule; set for enabled rules
   std::vector<int> used_columns;  // schema columns read by a rule or a slice
   bool can_abstain = false;
+  // vote, weighted, label_model: rows are kept as vote patterns and decided in Finish, once the
+  // policy is fitted on all of them.
+  bool combine = false;
+  const Combiner* combiner = nullptr;
 };
 
 // The counts of a run over some records; merged in input order. Records are typed into a
@@ -338,8 +367,11 @@ class Accumulator {
       }
     }
     for (int j : p.enabled) p.conditions[j]->Evaluate(batch_, &scratch_, truth_[j].data());
-    TallyRules(n);
-    if (p.shadow_h >= 0 || !slices_.empty()) {
+    if (p.combine)
+      AddPatterns(n);
+    else
+      TallyRules(n);
+    if (!p.combine && (p.shadow_h >= 0 || !slices_.empty())) {
       std::vector<Value> row;
       for (size_t r = 0; r < n; ++r) {
         const int actual = actual_[r];
@@ -470,12 +502,74 @@ class Accumulator {
     shadow_correct_ += o.shadow_correct_;
     rules_correct_on_shadow_ += o.rules_correct_on_shadow_;
     for (size_t t = 0; t < slices_.size(); ++t) slices_[t].Merge(o.slices_[t]);
+    MergePatterns(o.patterns_, &patterns_);
+    MergePatterns(o.shadow_patterns_, &shadow_patterns_);
   }
 
   Report Finish(const std::string& display_path) const;
 
  private:
   static constexpr int kNoShadow = -3, kUnrecognized = -2;
+
+  static void AddPattern(PatternCounts* table, const std::string& key, int actual, int k) {
+    auto& counts = (*table)[key];
+    counts.resize(k, 0);
+    ++counts[actual];
+  }
+  static void MergePatterns(const PatternCounts& from, PatternCounts* into) {
+    for (const auto& [key, counts] : from) {
+      auto& mine = (*into)[key];
+      mine.resize(counts.size(), 0);
+      for (size_t c = 0; c < counts.size(); ++c) mine[c] += counts[c];
+    }
+  }
+
+  // The buffered rows under a combining policy: per-rule counts now, decisions in Finish.
+  void AddPatterns(size_t n) {
+    const EvalPlan& p = plan_;
+    const CheckedRuleSet& rs = *p.rs;
+    std::vector<Value> row;
+    std::string key;
+    for (size_t r = 0; r < n; ++r) {
+      const int actual = actual_[r];
+      fired_.clear();
+      votes_.clear();
+      errored_.clear();
+      voter_ids_.clear();
+      for (int j : p.enabled) {
+        const Truth t = truth_[j][r];
+        if (t == Truth::kTrue) {
+          fired_.push_back(j);
+          votes_.push_back(rs.rules[j].predict);
+          if (int v = p.combiner->VoterOf(j); v >= 0) voter_ids_.push_back(v);
+        } else if (t == Truth::kError) {
+          errored_.push_back(j);
+        }
+      }
+      stats_.AddRow(fired_, votes_, errored_, actual);
+      key = EncodePattern(voter_ids_);
+      AddPattern(&patterns_, key, actual, p.k);
+      if (shadow_[r] == kUnrecognized) {
+        ++shadow_unrecognized_;
+      } else if (shadow_[r] != kNoShadow) {
+        const int shadow = shadow_[r];
+        AddPattern(&shadow_patterns_, key + EncodePattern(std::span<const int>(&shadow, 1)), actual,
+                   p.k);
+      }
+      size_t t = 0;
+      for (; t < p.slice_h.size(); ++t) slices_[t].AddPattern(slice_keys_[t][r], actual, key);
+      if (!rs.slices.empty()) {
+        RowValues(r, &row);
+        for (const auto& sl : rs.slices)
+          slices_[t++].AddPattern(SliceValueText(Evaluate(sl.expr, row)), actual, key);
+      }
+    }
+  }
+
+  // Under a combining policy: the confusion, rule figures, slices, shadow and the comparison with
+  // majority vote, from the vote patterns.
+  using Decide = std::function<const Combiner::Decision&(const std::string&)>;
+  void FinishCombined(const Combiner& combiner, const Decide& decide, Report* report) const;
 
   int ShadowDecision(bool present, std::string_view cell) const {
     const EvalPlan& p = plan_;
@@ -543,9 +637,42 @@ class Accumulator {
   std::vector<int32_t> first_vote_;
   std::vector<int> predicted_;
   std::vector<RuleCounts> rule_deltas_;
+  // AddPatterns' per-row scratch.
+  std::vector<int> fired_, votes_, errored_, voter_ids_;
+  PatternCounts patterns_, shadow_patterns_;  // combining policies: rows by vote pattern
 };
 
 Report Accumulator::Finish(const std::string& display_path) const {
+  const EvalOptions& options = *plan_.options;
+  const int k = plan_.k;
+  // A combining policy is fitted on every row's vote pattern (never on the labels), then decides
+  // each pattern once.
+  std::optional<Combiner> fitted;
+  std::unordered_map<std::string, Combiner::Decision> decisions;
+  const Decide decide = [&](const std::string& key) -> const Combiner::Decision& {
+    auto it = decisions.find(key);
+    if (it == decisions.end())
+      it = decisions.emplace(key, fitted->Decide(DecodePattern(key))).first;
+    return it->second;
+  };
+  auto column_of = [&](const std::string& key) {
+    const int c = decide(key).class_index;
+    return c < 0 ? k : c;
+  };
+  metrics::Confusion combined(k);
+  if (plan_.combine) {
+    fitted.emplace(*plan_.combiner);
+    if (fitted->needs_fit()) {
+      LabelModelOptions lm;
+      lm.max_iterations = options.max_iterations;
+      lm.tolerance = options.tolerance;
+      fitted->Fit(patterns_, lm);
+    }
+    for (const auto& [key, counts] : patterns_) {
+      const int column = column_of(key);
+      for (int a = 0; a < k; ++a) combined.at(a, column) += counts[a];
+    }
+  }
   EvalTotals t;
   t.rows = rows_;
   t.missing_label = missing_label_;
@@ -553,7 +680,7 @@ Report Accumulator::Finish(const std::string& display_path) const {
   t.unknown_labels = unknown_labels_;
   t.bad_rows = bad_rows_;
   t.default_correct = default_correct_;
-  t.confusion = confusion_;
+  t.confusion = plan_.combine ? combined : confusion_;
   t.stats = stats_;
   t.bad_cells = bad_cells_;
   t.can_abstain = plan_.can_abstain;
@@ -569,9 +696,105 @@ Report Accumulator::Finish(const std::string& display_path) const {
     t.shadow = sh;
   }
   for (const auto& table : slices_) {
-    for (auto& g : table.Groups()) t.slices.push_back({std::move(g.key), std::move(g.confusion)});
+    for (auto& g : table.Groups(column_of))
+      t.slices.push_back({std::move(g.key), std::move(g.confusion)});
   }
-  return BuildEvalReport(*plan_.rs, t, *plan_.options, display_path);
+  Report report = BuildEvalReport(*plan_.rs, t, options, display_path);
+  if (plan_.combine) FinishCombined(*fitted, decide, &report);
+  return report;
+}
+
+void Accumulator::FinishCombined(const Combiner& combiner, const Decide& decide,
+                                 Report* report) const {
+  const CheckedRuleSet& rs = *plan_.rs;
+  const int k = plan_.k;
+  const std::vector<int>& voter_rule = combiner.voter_rule();
+  const size_t m = voter_rule.size();
+  PolicyFigures pf;
+  pf.policy = PolicyName(rs.policy);
+  pf.tie_break = TieBreakName(rs.tie_break);
+  metrics::Confusion mv(k);
+  std::vector<int64_t> wins(rs.rules.size(), 0);
+  std::vector<std::vector<bool>> polarity(rs.rules.size(), std::vector<bool>(k, false));
+  // m x m counts: kept for up to 1,000 voting rules (8 MB), left empty above that.
+  const bool with_matrix = m <= 1000;
+  if (with_matrix) pf.conflict_matrix.assign(m, std::vector<int64_t>(m, 0));
+  int64_t no_vote_rows = 0, no_vote_correct = 0;
+  for (const auto& [key, counts] : patterns_) {
+    int64_t rows = 0;
+    for (int64_t n : counts) rows += n;
+    const std::vector<int> voters = DecodePattern(key);
+    const Combiner::Decision& d = decide(key);
+    const Combiner::Decision v = combiner.MajorityVote(voters);
+    for (int a = 0; a < k; ++a) mv.at(a, v.class_index < 0 ? k : v.class_index) += counts[a];
+    if (d.tie) pf.ties += rows;
+    if (voters.empty()) {
+      no_vote_rows += rows;
+      if (d.class_index >= 0) no_vote_correct += counts[d.class_index];
+    }
+    for (size_t i = 0; i < voters.size(); ++i) {
+      const int a = voters[i], ca = combiner.voter_class()[a];
+      if (rows > 0) polarity[voter_rule[a]][ca] = true;
+      if (ca == d.class_index) wins[voter_rule[a]] += rows;
+      for (size_t j = i + 1; with_matrix && j < voters.size(); ++j) {
+        const int b = voters[j];
+        if (combiner.voter_class()[b] != ca) {
+          pf.conflict_matrix[a][b] += rows;
+          pf.conflict_matrix[b][a] += rows;
+        }
+      }
+    }
+  }
+  pf.no_vote = no_vote_rows;
+  pf.majority_vote = ToFigures(metrics::Compute(mv));
+  pf.majority_vote_covered = ToFigures(metrics::ComputeCovered(mv));
+  for (int a = 0; a < k; ++a) {
+    std::vector<int64_t> line;
+    for (int p = 0; p <= k; ++p) line.push_back(mv.at(a, p));
+    pf.majority_vote_confusion.push_back(std::move(line));
+  }
+  for (int j : voter_rule) pf.voters.push_back(rs.rules[j].name);
+  const auto& model = combiner.label_model();
+  if (model) {
+    pf.label_model = true;
+    pf.converged = model->converged;
+    pf.iterations = model->iterations;
+    pf.log_likelihood = model->log_likelihood;
+    pf.class_balance = model->class_balance;
+  }
+  for (size_t j = 0; j < rs.rules.size() && j < report->rules.size(); ++j) {
+    RuleFigures& f = report->rules[j];
+    f.weight = rs.rules[j].weight;
+    if (!rs.rules[j].enabled) continue;
+    f.wins = wins[j];
+    f.shadowed = f.fires > 0 && f.wins == 0;
+    for (int c = 0; c < k; ++c) {
+      if (polarity[j][c]) f.polarity.push_back(rs.class_names[c]);
+    }
+    const int v = combiner.VoterOf(static_cast<int>(j));
+    if (model && v >= 0) f.estimated_accuracy = model->accuracy[v];
+  }
+  report->default_rows = no_vote_rows;
+  report->default_correct = no_vote_correct;
+  if (report->shadow) {
+    int64_t rows = 0, agree = 0, shadow_correct = 0, rules_correct = 0;
+    for (const auto& [key, counts] : shadow_patterns_) {
+      const int shadow = DecodePattern(key.substr(key.size() - 2)).front();
+      const int predicted = decide(key.substr(0, key.size() - 2)).class_index;
+      for (int a = 0; a < k; ++a) {
+        rows += counts[a];
+        agree += predicted == shadow ? counts[a] : 0;
+        shadow_correct += shadow == a ? counts[a] : 0;
+        rules_correct += predicted == a ? counts[a] : 0;
+      }
+    }
+    const double n = static_cast<double>(std::max<int64_t>(1, rows));
+    report->shadow->rows = rows;
+    report->shadow->agreement = static_cast<double>(agree) / n;
+    report->shadow->rules_accuracy = static_cast<double>(rules_correct) / n;
+    report->shadow->shadow_accuracy = static_cast<double>(shadow_correct) / n;
+  }
+  report->policy = std::move(pf);
 }
 
 Result<EvalPlan> MakePlan(const RuleSet& rules, const std::vector<std::string>& header,
@@ -609,6 +832,10 @@ Result<EvalPlan> MakePlan(const RuleSet& rules, const std::vector<std::string>& 
     p.class_of_name.emplace(rs.class_names[i], i);
   }
   p.can_abstain = rs.default_class < 0;
+  p.combine = rs.policy != Policy::kFirstMatch;
+  p.combiner = p.impl->combiner.get();
+  // A tie left abstained abstains; a rule that predicts abstain does not vote, so cannot.
+  const bool ties_abstain = rs.tie_break == TieBreak::kAbstain;
   p.conditions.resize(rs.rules.size());
   std::vector<bool> used(rs.schema.columns.size(), false);
   auto mark = [&](const std::vector<std::string>& names) {
@@ -619,10 +846,11 @@ Result<EvalPlan> MakePlan(const RuleSet& rules, const std::vector<std::string>& 
   for (size_t j = 0; j < rs.rules.size(); ++j) {
     if (!rs.rules[j].enabled) continue;
     p.enabled.push_back(static_cast<int>(j));
-    if (rs.rules[j].predict < 0) p.can_abstain = true;
+    if (rs.rules[j].predict < 0 && !p.combine) p.can_abstain = true;
     p.conditions[j] = VectorCondition::Compile(rs.rules[j].condition, rs.schema);
     mark(rs.rules[j].columns_read);
   }
+  if (p.combine && ties_abstain) p.can_abstain = true;
   // Slice expressions may read any column; their columns are typed too.
   if (!rs.slices.empty()) std::fill(used.begin(), used.end(), true);
   for (size_t c = 0; c < used.size(); ++c) {

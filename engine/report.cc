@@ -87,7 +87,74 @@ std::string MarkdownTable(const std::vector<std::vector<std::string>>& rows) {
 struct Sections {
   std::vector<std::string> summary;  // lines
   std::vector<std::vector<std::string>> headline, per_class, confusion, rules, slices;
+  // Combining policies: the policy beside majority vote, the label model, pairwise conflicts.
+  std::vector<std::string> policy_summary;
+  std::vector<std::vector<std::string>> versus_vote, conflicts;
 };
+
+// The policy's figures beside plain majority vote, end to end and on the rows each labels.
+void BuildPolicySections(const Report& r, Sections* s) {
+  const PolicyFigures& p = *r.policy;
+  s->policy_summary.push_back(
+      fmt::format("policy {} (tie_break {}): {} rows with no vote, {} tied rows", p.policy,
+                  p.tie_break, p.no_vote, p.ties));
+  if (p.label_model) {
+    std::string balance;
+    for (size_t c = 0; c < r.classes.size() && c < p.class_balance.size(); ++c)
+      balance += fmt::format(" {} {}", r.classes[c], Pct(p.class_balance[c]));
+    s->policy_summary.push_back(fmt::format(
+        "label model {} after {} iterations (log-likelihood {:.6f} per row); class balance{}",
+        p.converged ? "converged" : "DID NOT CONVERGE", p.iterations, p.log_likelihood, balance));
+  }
+  const MetricFigures& m = r.metrics;
+  const MetricFigures& c = r.covered ? *r.covered : r.metrics;
+  s->versus_vote.push_back(
+      {"metric", p.policy, "majority vote", p.policy + " (covered)", "majority vote (covered)"});
+  auto add = [&](const std::string& name, auto get) {
+    s->versus_vote.push_back({name, Pct(get(m)), Pct(get(p.majority_vote)), Pct(get(c)),
+                              Pct(get(p.majority_vote_covered))});
+  };
+  add("accuracy", [](const MetricFigures& x) { return x.accuracy; });
+  add("balanced accuracy", [](const MetricFigures& x) { return x.balanced_accuracy; });
+  add("macro F1", [](const MetricFigures& x) { return x.macro.f1; });
+  add("coverage", [](const MetricFigures& x) { return x.coverage; });
+  if (r.positive_class >= 0) {
+    const int k = r.positive_class;
+    auto pc = [k](const MetricFigures& x, auto f) {
+      return static_cast<size_t>(k) < x.per_class.size() ? f(x.per_class[k]) : 0.0;
+    };
+    add("precision (" + r.classes[k] + ")", [&](const MetricFigures& x) {
+      return pc(x, [](const ClassFigures& f) { return f.precision; });
+    });
+    add("recall (" + r.classes[k] + ")", [&](const MetricFigures& x) {
+      return pc(x, [](const ClassFigures& f) { return f.recall; });
+    });
+  }
+  const size_t m_voters = p.conflict_matrix.size();  // 0 when over 1,000 voting rules
+  if (m_voters > 0 && m_voters <= 20) {
+    std::vector<std::string> head = {"rule"};
+    for (size_t b = 0; b < m_voters; ++b) head.push_back(std::to_string(b + 1));
+    s->conflicts.push_back(head);
+    for (size_t a = 0; a < m_voters; ++a) {
+      std::vector<std::string> line = {fmt::format("{} {}", a + 1, p.voters[a])};
+      for (size_t b = 0; b < m_voters; ++b)
+        line.push_back(a == b ? "-" : std::to_string(p.conflict_matrix[a][b]));
+      s->conflicts.push_back(line);
+    }
+  } else if (m_voters > 20) {
+    // Too many rules for a matrix: the 20 pairs that conflict most.
+    std::vector<std::tuple<int64_t, size_t, size_t>> pairs;
+    for (size_t a = 0; a < m_voters; ++a)
+      for (size_t b = a + 1; b < m_voters; ++b)
+        if (p.conflict_matrix[a][b] > 0) pairs.emplace_back(-p.conflict_matrix[a][b], a, b);
+    std::sort(pairs.begin(), pairs.end());
+    s->conflicts.push_back({"rule", "rule", "rows in conflict"});
+    for (size_t i = 0; i < pairs.size() && i < 20; ++i) {
+      auto [n, a, b] = pairs[i];
+      s->conflicts.push_back({p.voters[a], p.voters[b], std::to_string(-n)});
+    }
+  }
+}
 
 Sections BuildSections(const Report& r) {
   Sections s;
@@ -181,18 +248,39 @@ Sections BuildSections(const Report& r) {
 
   s.rules.push_back({"rule", "predicts", "fires", "wins", "coverage", "precision", "correct",
                      "incorrect", "overlaps", "conflicts", "errors", "note"});
+  if (r.policy) {
+    s.rules[0][1] = "polarity";
+    s.rules[0][3] = "with decision";
+    s.rules[0][5] = "emp. accuracy";
+    s.rules[0].insert(s.rules[0].begin() + 6, "est. accuracy");
+  }
   for (const auto& f : r.rules) {
     std::string note = !f.enabled     ? "disabled"
-                       : f.shadowed   ? "shadowed"
+                       : f.shadowed   ? (r.policy ? "always outvoted" : "shadowed")
                        : f.fires == 0 ? "never fires"
                                       : "";
-    s.rules.push_back({f.name, f.predict, std::to_string(f.fires), std::to_string(f.wins),
-                       Pct(f.coverage), f.fires > 0 ? Pct(f.precision) : "-",
-                       std::to_string(f.correct), std::to_string(f.incorrect), Pct(f.overlaps),
-                       Pct(f.conflicts), std::to_string(f.errors), note});
+    std::vector<std::string> line = {f.name,
+                                     f.predict,
+                                     std::to_string(f.fires),
+                                     std::to_string(f.wins),
+                                     Pct(f.coverage),
+                                     f.fires > 0 ? Pct(f.precision) : "-",
+                                     std::to_string(f.correct),
+                                     std::to_string(f.incorrect),
+                                     Pct(f.overlaps),
+                                     Pct(f.conflicts),
+                                     std::to_string(f.errors),
+                                     note};
+    if (r.policy) {
+      line[1] =
+          f.polarity.empty() ? "[]" : "[" + fmt::format("{}", fmt::join(f.polarity, ", ")) + "]";
+      line.insert(line.begin() + 6, f.estimated_accuracy ? Pct(*f.estimated_accuracy) : "-");
+    }
+    s.rules.push_back(std::move(line));
   }
   s.rules.push_back(
-      {"(no rule fired)", "default", std::to_string(r.default_rows), std::to_string(r.default_rows),
+      {r.policy ? "(no rule voted)" : "(no rule fired)", "default", std::to_string(r.default_rows),
+       std::to_string(r.default_rows),
        Pct(r.labeled_rows > 0
                ? static_cast<double>(r.default_rows) / static_cast<double>(r.labeled_rows)
                : 0),
@@ -201,6 +289,8 @@ Sections BuildSections(const Report& r) {
            : "-",
        std::to_string(r.default_correct), std::to_string(r.default_rows - r.default_correct), "",
        "", "", ""});
+  if (r.policy) s.rules.back().insert(s.rules.back().begin() + 6, "");
+  if (r.policy) BuildPolicySections(r, &s);
 
   if (!r.slices.empty()) {
     s.slices.push_back({"slice", "rows", "accuracy", "macro F1", "coverage"});
@@ -277,6 +367,12 @@ std::string ReportToJson(const Report& r) {
                      {"conflicts", f.conflicts},
                      {"errors", f.errors},
                      {"shadowed", f.shadowed}});
+    if (r.policy) {
+      rules.back()["polarity"] = f.polarity;
+      rules.back()["weight"] = f.weight;
+      rules.back()["estimated_accuracy"] =
+          f.estimated_accuracy ? json(*f.estimated_accuracy) : json(nullptr);
+    }
   }
   j["rules"] = rules;
   j["default"] = {{"rows", r.default_rows}, {"correct", r.default_correct}};
@@ -296,6 +392,33 @@ std::string ReportToJson(const Report& r) {
                    {"rules_accuracy", r.shadow->rules_accuracy},
                    {"shadow_accuracy", r.shadow->shadow_accuracy}};
   }
+  if (r.policy) {
+    const PolicyFigures& p = *r.policy;
+    std::vector<std::string> predicted_mv = r.classes;
+    predicted_mv.push_back("abstain");
+    json policy = {{"name", p.policy},
+                   {"tie_break", p.tie_break},
+                   {"no_vote_rows", p.no_vote},
+                   {"tied_rows", p.ties},
+                   {"majority_vote",
+                    {{"metrics", MetricsJson(r, p.majority_vote)},
+                     {"covered", MetricsJson(r, p.majority_vote_covered)},
+                     {"confusion_matrix",
+                      {{"labels", r.classes},
+                       {"predicted_labels", predicted_mv},
+                       {"matrix", p.majority_vote_confusion}}}}},
+                   {"conflict_matrix", {{"rules", p.voters}, {"matrix", p.conflict_matrix}}}};
+    if (p.label_model) {
+      json balance = json::object();
+      for (size_t c = 0; c < r.classes.size() && c < p.class_balance.size(); ++c)
+        balance[r.classes[c]] = p.class_balance[c];
+      policy["label_model"] = {{"converged", p.converged},
+                               {"iterations", p.iterations},
+                               {"log_likelihood", p.log_likelihood},
+                               {"class_balance", balance}};
+    }
+    j["policy"] = policy;
+  }
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
@@ -311,11 +434,22 @@ std::string ReportToText(const Report& r, bool color) {
   out += "\n" + bold + "Confusion matrix (rows: actual, columns: predicted)" + off + "\n";
   out += Table(s.confusion, std::vector<bool>(s.confusion[0].size(), true));
   out += "\n" + bold + "Rules (coverage, overlaps, conflicts: share of labeled rows)" + off + "\n";
-  out +=
-      Table(s.rules, {false, false, true, true, true, true, true, true, true, true, true, false});
+  out += Table(s.rules, r.policy ? std::vector<bool>{false, false, true, true, true, true, true,
+                                                     true, true, true, true, true, false}
+                                 : std::vector<bool>{false, false, true, true, true, true, true,
+                                                     true, true, true, true, false});
   if (!s.slices.empty())
     out += "\n" + bold + "Slices (worst first)" + off + "\n" +
            Table(s.slices, {false, true, true, true, true});
+  if (r.policy) {
+    out += "\n" + bold + "Policy beside plain majority vote" + off + "\n";
+    for (const auto& line : s.policy_summary) out += "  " + line + "\n";
+    out += Table(s.versus_vote, {false, true, true, true, true});
+    if (!s.conflicts.empty()) {
+      out += "\n" + bold + "Pairwise conflicts (rows where both rules vote, differently)" + off +
+             "\n" + Table(s.conflicts, std::vector<bool>(s.conflicts[0].size(), true));
+    }
+  }
   return out;
 }
 
@@ -329,6 +463,12 @@ std::string ReportToMarkdown(const Report& r) {
          MarkdownTable(s.confusion);
   out += "\n## Rules\n\n" + MarkdownTable(s.rules);
   if (!s.slices.empty()) out += "\n## Slices\n\n" + MarkdownTable(s.slices);
+  if (r.policy) {
+    out += "\n## Policy beside plain majority vote\n\n";
+    for (const auto& line : s.policy_summary) out += "    " + line + "\n";
+    out += "\n" + MarkdownTable(s.versus_vote);
+    if (!s.conflicts.empty()) out += "\n## Pairwise conflicts\n\n" + MarkdownTable(s.conflicts);
+  }
   return out;
 }
 

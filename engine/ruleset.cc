@@ -115,23 +115,48 @@ void RuleSet::Impl::TypeRow(const RawRow& row, std::vector<Value>* out) const {
 
 Prediction RuleSet::Impl::PredictTyped(const std::vector<Value>& row) const {
   Prediction p;
-  p.class_index = checked.default_class;
   for (size_t j = 0; j < checked.rules.size(); ++j) {
     const CheckedRule& r = checked.rules[j];
     if (!r.enabled) continue;
     Value v = Evaluate(r.condition, row);
     if (v.is_true()) {
       p.fired.push_back(static_cast<int>(j));
-      if (p.rule < 0) {
-        p.rule = static_cast<int>(j);
-        p.class_index = r.predict;
-        p.confidence = r.confidence;
-      }
     } else if (v.is_error()) {
       p.errored.push_back(static_cast<int>(j));
     }
   }
+  Combine(&p);
   return p;
+}
+
+void RuleSet::Impl::Combine(Prediction* p) const {
+  p->class_index = checked.default_class;
+  p->rule = -1;
+  p->votes = 0;
+  for (int j : p->fired) p->votes += checked.rules[j].predict >= 0;
+  if (checked.policy == Policy::kFirstMatch) {
+    if (!p->fired.empty()) {
+      p->rule = p->fired.front();
+      p->class_index = checked.rules[p->rule].predict;
+      p->confidence = checked.rules[p->rule].confidence;
+    }
+    return;
+  }
+  std::vector<int> voters;
+  for (int j : p->fired) {
+    if (int v = combiner->VoterOf(j); v >= 0) voters.push_back(v);
+  }
+  Combiner::Decision d = combiner->Decide(voters);
+  p->class_index = d.class_index;
+  p->tie = d.tie;
+  p->probabilities = std::move(d.probabilities);
+  for (int j : p->fired) {
+    if (p->class_index >= 0 && checked.rules[j].predict == p->class_index) {
+      p->rule = j;
+      p->confidence = checked.rules[j].confidence;
+      break;
+    }
+  }
 }
 
 RuleSet::RuleSet(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -186,8 +211,10 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::LoadFromString(
     return Status(StatusCode::kRuleError, fmt::format("{}: {} error(s)", path, n));
   }
   for (const auto& r : impl->checked.rules) {
-    impl->rules.push_back({r.name, r.when, r.predict, r.confidence, r.tags, r.enabled, r.pos.line});
+    impl->rules.push_back(
+        {r.name, r.when, r.predict, r.confidence, r.weight, r.tags, r.enabled, r.pos.line});
   }
+  impl->combiner = std::make_shared<const Combiner>(impl->checked);
   return std::shared_ptr<const RuleSet>(std::make_shared<RuleSet>(std::move(impl)));
 }
 
@@ -205,6 +232,10 @@ const std::vector<std::string>& RuleSet::missing_values() const {
 const Schema& RuleSet::schema() const { return impl_->checked.schema; }
 bool RuleSet::schema_known() const { return impl_->checked.schema_known; }
 const std::vector<RuleInfo>& RuleSet::rules() const { return impl_->rules; }
+const char* RuleSet::policy() const { return PolicyName(impl_->checked.policy); }
+const char* RuleSet::tie_break() const { return TieBreakName(impl_->checked.tie_break); }
+bool RuleSet::needs_fit() const { return impl_->combiner->needs_fit(); }
+bool RuleSet::fitted() const { return impl_->combiner->fitted(); }
 
 Prediction RuleSet::Predict(const RawRow& row) const {
   std::vector<Value> typed;
@@ -220,6 +251,33 @@ std::vector<Prediction> RuleSet::PredictBatch(const std::vector<RawRow>& rows) c
     impl_->TypeRow(row, &typed);
     out.push_back(impl_->PredictTyped(typed));
   }
+  return out;
+}
+
+// The combination of the votes: who voted for what, the scores, and how a tie was broken.
+std::string RuleSet::Impl::ExplainVotes(const Prediction& p) const {
+  const CheckedRuleSet& rs = checked;
+  std::string out = fmt::format("policy: {}", PolicyName(rs.policy));
+  if (rs.policy == Policy::kLabelModel && !combiner->fitted())
+    out += " (not fitted: majority vote)";
+  out += fmt::format(", tie_break {}\n", TieBreakName(rs.tie_break));
+  std::vector<std::string> by_class(rs.class_names.size());
+  for (int j : p.fired) {
+    const CheckedRule& r = rs.rules[j];
+    if (r.predict < 0) continue;
+    if (!by_class[r.predict].empty()) by_class[r.predict] += ", ";
+    by_class[r.predict] += r.name;
+    if (rs.policy == Policy::kWeighted) by_class[r.predict] += " x" + FormatDouble(r.weight);
+  }
+  for (size_t c = 0; c < rs.class_names.size(); ++c) {
+    out += fmt::format("  {}: {}", rs.class_names[c], by_class[c].empty() ? "-" : by_class[c]);
+    if (c < p.probabilities.size()) out += fmt::format(" (p = {:.4f})", p.probabilities[c]);
+    out += "\n";
+  }
+  out += fmt::format("votes: {}{}\n", p.votes,
+                     p.votes == 0 ? " (no vote: the default)"
+                     : p.tie ? fmt::format(" (a tie, broken by {})", TieBreakName(rs.tie_break))
+                             : "");
   return out;
 }
 
@@ -269,8 +327,12 @@ std::string RuleSet::Explain(const RawRow& row) const {
                                                           : "not fired");
   }
   Prediction p = impl_->PredictTyped(typed);
-  out += p.rule >= 0 ? fmt::format("winner: rule {}\n", rs.rules[p.rule].name)
-                     : std::string("winner: none (default)\n");
+  if (rs.policy == Policy::kFirstMatch) {
+    out += p.rule >= 0 ? fmt::format("winner: rule {}\n", rs.rules[p.rule].name)
+                       : std::string("winner: none (default)\n");
+  } else {
+    out += impl_->ExplainVotes(p);
+  }
   out += fmt::format("prediction: {}", class_name(p.class_index));
   if (p.confidence) out += fmt::format(" (confidence {})", FormatDouble(*p.confidence));
   out += "\n";

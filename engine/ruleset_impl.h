@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/policy.h"
 #include "hunch/ruleset.h"
 #include "rules/compile.h"
 #include "rules/value.h"
@@ -16,6 +17,7 @@ namespace hunch {
 struct RuleSet::Impl {
   CheckedRuleSet checked;
   std::vector<RuleInfo> rules;
+  std::shared_ptr<const Combiner> combiner;  // how fired rules combine; fitted or not
 
   // Called once `checked` is set: indexes the missing-value list for IsMissing.
   void IndexMissingValues();
@@ -34,8 +36,12 @@ struct RuleSet::Impl {
   Value CellValue(int column, std::optional<std::string_view> cell) const;
   // All cells of a row, typed.
   void TypeRow(const RawRow& row, std::vector<Value>* out) const;
-  // First-match over typed values.
+  // The policy over typed values.
   Prediction PredictTyped(const std::vector<Value>& row) const;
+  // The policy's decision given the enabled rules that fired, in order (sets class_index, rule,
+  // confidence, votes, tie, probabilities of *p).
+  void Combine(Prediction* p) const;
+  std::string ExplainVotes(const Prediction& p) const;
 };
 
 // Parses a cell as `type`: true with the value in *i (int; bool as 0/1) or *d (double), or false

@@ -1044,6 +1044,11 @@ Result<std::string> CompileToSql(const RuleSet& rules, const SqlOptions& options
         rs.file.path));
   }
   if (options.table.empty()) return InvalidArgument("error: the table name is empty");
+  if (rs.policy != Policy::kFirstMatch) {
+    return InvalidArgument(
+        fmt::format("{}: error: policy '{}' cannot be compiled to SQL yet; only first_match can",
+                    rs.file.path, PolicyName(rs.policy)));
+  }
   return SqlWriter(rs, options).Build();
 }
 

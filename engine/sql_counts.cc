@@ -66,6 +66,11 @@ Result<Report> ReportFromRows(const RuleSet& rules, const SqlRows& result, const
                               const std::string& display_path, const EvalOptions& options,
                               int64_t first_line) {
   const CheckedRuleSet& rs = rules.impl().checked;
+  if (rs.policy != Policy::kFirstMatch) {
+    return InvalidArgument(
+        fmt::format("{}: error: policy '{}' is not supported from SQL counts; only first_match is",
+                    rs.file.path, PolicyName(rs.policy)));
+  }
   if (result.columns != SqlCountColumns()) {
     return DataError(fmt::format(
         "{}: error: expected the columns {} of a `hunch sql --mode eval` result, found {}", where,

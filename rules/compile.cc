@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -38,17 +39,21 @@ class Compiler {
         }
       }
     }
-    if (f.policy.text != "first_match") {
-      Error(f.policy.At(0), "unsupported-policy",
-            fmt::format("unknown policy '{}': expected first_match", f.policy.text),
-            static_cast<int>(f.policy.text.size()));
-    }
+    ResolvePolicy();
     std::map<std::string, const RuleDef*> names;
     for (const RuleDef& def : f.rules) {
       CheckedRule r;
       r.name = def.name.text;
       r.when = def.when.text;
       r.confidence = def.confidence;
+      if (def.weight) {
+        r.weight = *def.weight;
+        if (rs_.policy != Policy::kWeighted && policy_known_) {
+          Warn(def.weight_pos, "unused-weight",
+               fmt::format("'weight' is used only by policy weighted; this rule set uses {}",
+                           PolicyName(rs_.policy)));
+        }
+      }
       r.tags = def.tags;
       r.enabled = def.enabled;
       r.description = def.description;
@@ -118,6 +123,46 @@ class Compiler {
   void Warn(SourcePos pos, std::string code, std::string message, int length = 1) {
     diags_.push_back(MakeDiagnostic(rs_.file, Severity::kWarning, pos, length, std::move(code),
                                     std::move(message)));
+  }
+
+  void ResolvePolicy() {
+    const RuleFile& f = rs_.file;
+    static const std::vector<std::pair<std::string, Policy>> kPolicies = {
+        {"first_match", Policy::kFirstMatch},
+        {"vote", Policy::kVote},
+        {"weighted", Policy::kWeighted},
+        {"label_model", Policy::kLabelModel}};
+    static const std::vector<std::pair<std::string, TieBreak>> kTieBreaks = {
+        {"abstain", TieBreak::kAbstain},
+        {"priority", TieBreak::kPriority},
+        {"prior", TieBreak::kPrior}};
+    auto resolve = [&](const SourceText& value, const auto& table, std::string_view code,
+                       std::string_view key, auto* out) {
+      for (const auto& [name, v] : table) {
+        if (value.text == name) {
+          *out = v;
+          return;
+        }
+      }
+      std::vector<std::string> names;
+      for (const auto& [name, v] : table) names.push_back(name);
+      std::string hint = ClosestMatch(value.text, names);
+      Error(value.At(0), std::string(code),
+            fmt::format("unknown {} '{}': expected {}{}", key, value.text, fmt::join(names, ", "),
+                        hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)),
+            static_cast<int>(value.text.size()));
+    };
+    resolve(f.policy, kPolicies, "unsupported-policy", "policy", &rs_.policy);
+    policy_known_ = std::any_of(kPolicies.begin(), kPolicies.end(),
+                                [&](const auto& p) { return p.first == f.policy.text; });
+    if (f.tie_break) {
+      resolve(*f.tie_break, kTieBreaks, "bad-tie-break", "tie_break", &rs_.tie_break);
+      if (rs_.policy == Policy::kFirstMatch && policy_known_) {
+        Warn(
+            f.tie_break->At(0), "unused-tie-break",
+            "'tie_break' has no effect with policy first_match: the first rule that fires decides");
+      }
+    }
   }
 
   void BuildSchema() {
@@ -229,12 +274,16 @@ class Compiler {
     }
     for (const auto& [n, t] : inputs) out += "input " + QuoteString(n) + " " + t + "\n";
     out += "policy " + f.policy.text + "\n";
+    // Only the combining policies have a tie break, so first_match hashes as it always did.
+    if (rs_.policy != Policy::kFirstMatch)
+      out += std::string("tie_break ") + TieBreakName(rs_.tie_break) + "\n";
     for (const auto& r : rs_.rules) {
       out += "rule " + QuoteString(r.name) + " when " +
              (r.syntax ? ast::Print(*r.syntax) : QuoteString(r.when));
       out += " predict " +
              (r.predict >= 0 ? QuoteString(rs_.class_names[r.predict]) : std::string("abstain"));
       if (r.confidence) out += " confidence " + FormatDouble(*r.confidence);
+      if (r.weight != 1.0) out += " weight " + FormatDouble(r.weight);
       if (!r.enabled) out += " disabled";
       for (const auto& t : r.tags) out += " tag " + QuoteString(t);
       out += "\n";
@@ -248,9 +297,36 @@ class Compiler {
   std::vector<Diagnostic>& diags_;
   CheckedRuleSet rs_;
   std::vector<std::string> extra_columns_;
+  bool policy_known_ = true;  // false after an unknown policy: its keys' warnings would be noise
 };
 
 }  // namespace
+
+const char* PolicyName(Policy p) {
+  switch (p) {
+    case Policy::kFirstMatch:
+      return "first_match";
+    case Policy::kVote:
+      return "vote";
+    case Policy::kWeighted:
+      return "weighted";
+    case Policy::kLabelModel:
+      return "label_model";
+  }
+  return "?";
+}
+
+const char* TieBreakName(TieBreak t) {
+  switch (t) {
+    case TieBreak::kAbstain:
+      return "abstain";
+    case TieBreak::kPriority:
+      return "priority";
+    case TieBreak::kPrior:
+      return "prior";
+  }
+  return "?";
+}
 
 std::string Sha256Hex(const std::string& data) {
   unsigned char digest[EVP_MAX_MD_SIZE];

@@ -25,6 +25,13 @@ struct CompileOptions {
   bool lint = true;
 };
 
+// How the votes of the rules that fire combine into a prediction (docs/policies.md).
+enum class Policy { kFirstMatch, kVote, kWeighted, kLabelModel };
+// How `vote`, `weighted` and `label_model` break a tie between classes.
+enum class TieBreak { kAbstain, kPriority, kPrior };
+const char* PolicyName(Policy p);
+const char* TieBreakName(TieBreak t);
+
 struct CheckedRule {
   std::string name;
   std::string when;  // the condition as written
@@ -32,6 +39,7 @@ struct CheckedRule {
   CheckedExpr condition;
   int predict = -1;  // class index; -1 = abstain
   std::optional<double> confidence;
+  double weight = 1.0;  // `policy: weighted`
   std::vector<std::string> tags;
   bool enabled = true;
   std::string description;
@@ -54,6 +62,8 @@ struct CheckedRuleSet {
   std::vector<CheckedSlice> slices;
   std::vector<std::string> class_names;
   std::vector<std::string> raw_labels;
+  Policy policy = Policy::kFirstMatch;
+  TieBreak tie_break = TieBreak::kAbstain;
   int default_class = -1;   // -1 = abstain
   int positive_class = -1;  // -1 = none
   std::string canonical;    // the canonical text that `sha256` hashes

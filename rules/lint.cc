@@ -206,6 +206,8 @@ void LintRuleSet(const CheckedRuleSet& rs, std::vector<Diagnostic>* diagnostics)
                  r.name, c));
       }
     }
+    // Under the combining policies every rule that fires votes: an earlier rule takes nothing.
+    if (rs.policy != Policy::kFirstMatch) continue;
     std::vector<const CheckedExpr*> mine;
     Conjuncts(r.condition, &mine);
     for (size_t i = 0; i < j; ++i) {

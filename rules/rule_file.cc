@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "rules/text.h"
@@ -192,9 +193,9 @@ class Reader {
             "expected a mapping with keys such as name, label, classes, rules at the top level");
       return;
     }
-    static const std::vector<std::string> kKeys = {"name",    "description", "version", "label",
-                                                   "classes", "positive",    "default", "missing",
-                                                   "inputs",  "policy",      "rules",   "slices"};
+    static const std::vector<std::string> kKeys = {
+        "name",    "description", "version", "label", "classes", "positive", "default",
+        "missing", "inputs",      "policy",  "rules", "slices",  "tie_break"};
     std::set<std::string> seen, suggested;
     for (const auto& kv : root) {
       const std::string key = kv.first.Scalar();
@@ -220,6 +221,8 @@ class Reader {
         ReadInputs(v);
       else if (key == "policy")
         ReadScalar(v, "policy", &f_.policy);
+      else if (key == "tie_break")
+        ReadScalar(v, "tie_break", &f_.tie_break);
       else if (key == "rules")
         ReadRules(v);
       else if (key == "slices")
@@ -387,8 +390,8 @@ class Reader {
             fmt::format("{} rules is more than the limit of {}", n.size(), limits_.max_rules));
       return;
     }
-    static const std::vector<std::string> kKeys = {"name",       "description", "when",   "predict",
-                                                   "confidence", "tags",        "enabled"};
+    static const std::vector<std::string> kKeys = {
+        "name", "description", "when", "predict", "confidence", "tags", "enabled", "weight"};
     for (const auto& item : n) {
       RuleDef r;
       r.pos = PosOf(item);
@@ -422,6 +425,18 @@ class Reader {
                   fmt::format("confidence must be a number from 0 to 1, found '{}'", c.text));
           } else {
             r.confidence = d;
+          }
+        } else if (key == "weight") {
+          SourceText w = Scalar(v, "weight");
+          char* end = nullptr;
+          double d = std::strtod(w.text.c_str(), &end);
+          r.weight_pos = w.At(0);
+          if (w.text.empty() || *end != '\0' || !std::isfinite(d) || d < 0.0) {
+            Error(w.At(0), "bad-weight",
+                  fmt::format("weight must be a finite number >= 0, found '{}'", w.text),
+                  static_cast<int>(w.text.size()));
+          } else {
+            r.weight = d;
           }
         }
       }

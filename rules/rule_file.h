@@ -36,6 +36,8 @@ struct RuleDef {
   SourceText when;
   SourceText predict;
   std::optional<double> confidence;
+  std::optional<double> weight;  // for `policy: weighted`
+  SourcePos weight_pos;
   std::vector<std::string> tags;
   bool enabled = true;
   std::string description;
@@ -61,6 +63,7 @@ struct RuleFile {
   std::vector<std::string> missing = {""};
   std::vector<std::pair<SourceText, SourceText>> inputs;  // column name, type name
   SourceText policy;
+  std::optional<SourceText> tie_break;
   std::vector<RuleDef> rules;
   std::vector<std::pair<SourceText, SourceText>> slices;  // slice name, expression
 };

@@ -216,7 +216,7 @@ TEST_CASE("Unknown keys are errors with a did-you-mean hint, at the key") {
   CHECK(unknown[1].column == 5);
   CHECK(unknown[2].message ==
         "unknown key 'colour' in a rule (expected one of: name, description, when, predict, "
-        "confidence, tags, enabled)");
+        "confidence, tags, enabled, weight)");
   // The misspelled keys are not reported as missing as well, and lint stays quiet.
   CHECK(l.With("missing-key").empty());
   CHECK(l.warnings() == 0);
@@ -331,10 +331,11 @@ TEST_CASE("enabled must be true or false, and tags a list") {
   CHECK(l.One("expected-list").message == "expected a list for 'tags', e.g. [\"\", \"NA\"]");
 }
 
-TEST_CASE("A policy other than first_match is an error") {
+TEST_CASE("An unknown policy is an error") {
   Loaded l = LoadBad(kHeader + "policy: majority\nrules:\n" + Rule("r", "x > 1", "fraud"));
   Diagnostic d = l.One("unsupported-policy");
-  CHECK(d.message == "unknown policy 'majority': expected first_match");
+  CHECK(d.message ==
+        "unknown policy 'majority': expected first_match, vote, weighted, label_model");
   CHECK(d.line == 5);
   CHECK(d.column == 9);
   CHECK(d.length == 8);

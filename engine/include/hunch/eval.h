@@ -22,8 +22,10 @@ struct EvalOptions {
   std::string shadow_column;          // an existing system's decisions (class names or label
                                       // values), scored beside the rules on the same rows
   bool skip_bad_rows = false;         // count malformed records instead of stopping
-  int threads = 0;  // CSV is parsed and evaluated on this many threads (0: all cores);
-                    // every figure is identical whatever the number
+  int threads = 0;            // CSV is parsed and evaluated on this many threads (0: all cores);
+                              // every figure is identical whatever the number
+  int max_iterations = 1000;  // label model: EM iterations at most
+  double tolerance = 1e-6;    // label model: convergence tolerance on its parameters
   size_t max_slice_values = 1000;  // distinct values per slice column; the rest are "(other)"
   // Called now and then with (rows read, bytes read), for progress display.
   std::function<void(int64_t, uint64_t)> progress;

@@ -37,6 +37,32 @@ struct RuleFigures {
   double overlaps = 0;    // share of rows where it and another rule fire
   double conflicts = 0;   // share of rows where it fires and another rule predicts otherwise
   bool shadowed = false;  // fires but never wins
+  // Under vote, weighted and label_model (`wins` then counts the rows where it voted with the
+  // decision): Snorkel's polarity (the classes it voted for on the data), its weight, and the
+  // label model's estimate of its accuracy P(true class = its class | it votes).
+  std::vector<std::string> polarity;
+  double weight = 1.0;
+  std::optional<double> estimated_accuracy;
+};
+
+// The combined labels of vote, weighted and label_model, beside plain majority vote.
+struct PolicyFigures {
+  std::string policy, tie_break;
+  int64_t no_vote = 0;  // rows on which no rule voted (they get the default)
+  int64_t ties = 0;     // rows whose top classes tied (tie_break decided)
+  // Snorkel's MajorityLabelVoter with tie_break_policy "abstain", on the same rows: end to end
+  // (abstain counts as wrong), on the rows it labels, and its confusion (+ abstain column).
+  MetricFigures majority_vote, majority_vote_covered;
+  std::vector<std::vector<int64_t>> majority_vote_confusion;
+  // Pairwise conflicts: [a][b] = rows where rules voters[a] and voters[b] both vote, differently
+  // (empty when there are more than 1,000 voting rules).
+  std::vector<std::string> voters;
+  std::vector<std::vector<int64_t>> conflict_matrix;
+  // The label model, fitted on these rows without their labels.
+  bool label_model = false, converged = false;
+  int iterations = 0;
+  double log_likelihood = 0;          // per row
+  std::vector<double> class_balance;  // estimated, in class order
 };
 
 struct Interval {
@@ -90,6 +116,7 @@ struct Report {
   int64_t default_rows = 0, default_correct = 0;  // rows where no rule fired
   std::vector<SliceFigures> slices;
   std::optional<ShadowFigures> shadow;
+  std::optional<PolicyFigures> policy;  // set unless the policy is first_match
   double seconds = 0;
 };
 

@@ -37,18 +37,25 @@ struct RuleInfo {
   std::string condition;  // as written
   int predict = -1;       // class index, -1 = abstain
   std::optional<double> confidence;
+  double weight = 1.0;  // its weight under `policy: weighted`
   std::vector<std::string> tags;
   bool enabled = true;
   int line = 0;  // where the rule starts in the file
 };
 
-// The outcome for one row under first-match: the first enabled rule whose condition is true wins.
+// The outcome for one row. Under first_match the first enabled rule whose condition is true wins;
+// under vote, weighted and label_model the votes of all of them combine (docs/policies.md).
 struct Prediction {
-  int class_index = -1;              // -1 = abstain
-  int rule = -1;                     // index of the winning rule; -1 = no rule fired (the default)
-  std::optional<double> confidence;  // the winning rule's confidence, if it has one
+  int class_index = -1;  // -1 = abstain
+  // The winning rule (first_match), or the first rule in file order that voted for the predicted
+  // class (the other policies); -1 = none (the default, or a tie left abstained).
+  int rule = -1;
+  std::optional<double> confidence;  // that rule's confidence, if it has one
   std::vector<int> fired;            // every enabled rule whose condition is true, in order
   std::vector<int> errored;  // rules whose condition hit a runtime error (unknown, not fired)
+  int votes = 0;             // fired rules that vote for a class (not `predict: abstain`)
+  bool tie = false;          // classes tied for the top score; tie_break decided
+  std::vector<double> probabilities;  // per class, under vote, weighted and label_model
 };
 
 // A row of raw cell texts, one per schema() column; nullopt marks an absent cell. Cells whose
@@ -80,6 +87,14 @@ class RuleSet {
   const Schema& schema() const;  // the columns rows are read in
   bool schema_known() const;     // false: no data/inputs; cells are typed by content
   const std::vector<RuleInfo>& rules() const;
+  // "first_match", "vote", "weighted" or "label_model"; and the tie break of the last three.
+  const char* policy() const;
+  const char* tie_break() const;
+  // Under label_model (or tie_break: prior) decisions depend on parameters fitted on data (see
+  // FitRuleSet in hunch/label.h). Unfitted, label_model decides by majority vote and prior ties
+  // fall to class order. False for the other policies.
+  bool needs_fit() const;
+  bool fitted() const;
 
   // Predicts one row. Thread-safe.
   Prediction Predict(const RawRow& row) const;
