@@ -174,7 +174,8 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::LoadFromString(
     return Status(StatusCode::kRuleError, fmt::format("{}: {} error(s)", path, n));
   }
   for (const auto& r : impl->checked.rules) {
-    impl->rules.push_back({r.name, r.when, r.predict, r.confidence, r.tags, r.enabled, r.pos.line});
+    impl->rules.push_back(
+        {r.name, r.when, r.predict, r.confidence, r.tags, r.enabled, r.pos.line, r.columns_read});
   }
   return std::shared_ptr<const RuleSet>(std::make_shared<RuleSet>(std::move(impl)));
 }

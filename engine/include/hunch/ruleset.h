@@ -39,7 +39,8 @@ struct RuleInfo {
   std::optional<double> confidence;
   std::vector<std::string> tags;
   bool enabled = true;
-  int line = 0;  // where the rule starts in the file
+  int line = 0;                           // where the rule starts in the file
+  std::vector<std::string> columns_read;  // the columns its condition reads
 };
 
 // The outcome for one row under first-match: the first enabled rule whose condition is true wins.
