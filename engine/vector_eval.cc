@@ -2,16 +2,20 @@
 #include "engine/vector_eval.h"
 
 #include <fmt/format.h>
+#include <re2/filtered_re2.h>
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -147,6 +151,105 @@ class Substring {
   std::boyer_moore_horspool_searcher<std::string::const_iterator> searcher_;
 };
 
+// Strings that every match of a regex contains, by RE2's own analysis (FilteredRE2): a text
+// holding none of them cannot match, so most texts skip the regex engine (`@(tempmail|...)\.` over
+// e-mail addresses: three substring searches instead of a regex search per row). The atoms are
+// lowercase and must be searched case-insensitively; an ASCII-lowercased copy of the text is
+// enough only when the pattern is case-sensitive ASCII without flags or Unicode escapes, since
+// (?i) and \x{...} classes can match non-ASCII text (K, U+212A) through an ASCII atom ("k").
+class RegexPrefilter {
+ public:
+  static std::shared_ptr<const RegexPrefilter> Make(const re2::RE2& re) {
+    const std::string& p = re.pattern();
+    if (!re.options().case_sensitive() || p.find("(?") != std::string::npos) return nullptr;
+    for (size_t i = 0; i < p.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(p[i]);
+      if (c >= 0x80) return nullptr;
+      if (c == '\\' && i + 1 < p.size() && std::strchr("xpPC01234567", p[i + 1]) != nullptr)
+        return nullptr;
+    }
+    auto out = std::shared_ptr<RegexPrefilter>(new RegexPrefilter());
+    int id = 0;
+    if (out->filter_.Add(p, re.options(), &id) != re2::RE2::NoError) return nullptr;
+    out->filter_.Compile(&out->atoms_);
+    if (out->atoms_.empty() || out->atoms_.size() > 64) return nullptr;
+    for (size_t a = 0; a < out->atoms_.size(); ++a) {
+      const std::string& atom = out->atoms_[a];
+      for (char c : atom) {
+        if (static_cast<unsigned char>(c) >= 0x80) return nullptr;
+      }
+      // Atoms are found where their first byte occurs, in either case.
+      const unsigned char first = static_cast<unsigned char>(atom[0]);
+      out->starting_[first] |= uint64_t{1} << a;
+      if (first >= 'a' && first <= 'z') out->starting_[first - 'a' + 'A'] |= uint64_t{1} << a;
+    }
+    std::vector<int> potentials;
+    out->filter_.AllPotentials({}, &potentials);
+    if (!potentials.empty()) return nullptr;  // a text without atoms may still match: no gain
+    // When every atom starts with one byte that has no case ('@'), memchr finds the candidates.
+    const unsigned char first = static_cast<unsigned char>(out->atoms_[0][0]);
+    if (!std::isalpha(first) &&
+        std::all_of(out->atoms_.begin(), out->atoms_.end(), [&](const std::string& a) {
+          return static_cast<unsigned char>(a[0]) == first;
+        })) {
+      out->single_first_ = first;
+    }
+    return out;
+  }
+
+  // False only when `s` cannot match: one pass over the text, no copy.
+  bool MayMatch(std::string_view s) const {
+    uint64_t found = 0;
+    if (single_first_ >= 0) {
+      const char* p = s.data();
+      const char* end = s.data() + s.size();
+      while (p < end &&
+             (p = static_cast<const char*>(std::memchr(p, single_first_, end - p))) != nullptr) {
+        const std::string_view rest(p, static_cast<size_t>(end - p));
+        for (size_t a = 0; a < atoms_.size(); ++a) {
+          if (StartsWithLower(rest, atoms_[a])) found |= uint64_t{1} << a;
+        }
+        ++p;
+      }
+      return found != 0 && Potential(found);
+    }
+    for (size_t i = 0; i < s.size(); ++i) {
+      uint64_t candidates = starting_[static_cast<unsigned char>(s[i])] & ~found;
+      while (candidates != 0) {
+        const int a = std::countr_zero(candidates);
+        candidates &= candidates - 1;
+        if (StartsWithLower(s.substr(i), atoms_[a])) found |= uint64_t{1} << a;
+      }
+    }
+    return found != 0 && Potential(found);
+  }
+
+ private:
+  RegexPrefilter() : filter_(2) {}
+  // Whether `s` starts with `lower` (lowercase ASCII) ignoring ASCII case.
+  static bool StartsWithLower(std::string_view s, std::string_view lower) {
+    if (s.size() < lower.size()) return false;
+    for (size_t i = 0; i < lower.size(); ++i) {
+      char c = s[i];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c | 0x20);
+      if (c != lower[i]) return false;
+    }
+    return true;
+  }
+  // Whether the regex may match a text that holds the atoms in `found` (a bit per atom).
+  bool Potential(uint64_t found) const {
+    std::vector<int> atoms, potentials;
+    for (; found != 0; found &= found - 1) atoms.push_back(std::countr_zero(found));
+    filter_.AllPotentials(atoms, &potentials);
+    return !potentials.empty();
+  }
+
+  re2::FilteredRE2 filter_;
+  std::vector<std::string> atoms_;        // lowercase
+  std::array<uint64_t, 256> starting_{};  // per byte: the atoms that start with it (any case)
+  int single_first_ = -1;                 // the first byte of every atom, when they share one
+};
+
 // The constants of an `in` list, arranged for lookup by the type of the value searched for.
 // Equality is CEL's heterogeneous one: numbers compare by value across int and double (an int
 // meets a double in double precision), other kinds only match their own kind.
@@ -208,7 +311,8 @@ struct Node {
   std::shared_ptr<const InSet> set;         // kIn
   std::shared_ptr<const Substring> needle;  // kStrPred contains and kMatches: a constant needle
   std::shared_ptr<const re2::RE2> regex;    // kMatches
-  MatchMode mode = MatchMode::kRegex;       // kMatches
+  std::shared_ptr<const RegexPrefilter> prefilter;  // kMatches kRegex: may be null
+  MatchMode mode = MatchMode::kRegex;               // kMatches
   std::shared_ptr<const CheckedExpr> expr;  // kFallback: the subtree the interpreter evaluates
   std::vector<int> columns;                 // kFallback: the columns it reads
   size_t row_width = 0;                     // kFallback: 1 + the largest of those
@@ -599,7 +703,8 @@ class Planner {
         n.needle = std::make_shared<const Substring>(n.string_const);
       n.cost = 5 + a->cost;
     } else {
-      n.cost = 100 + a->cost;
+      n.prefilter = RegexPrefilter::Make(*e.regex);
+      n.cost = (n.prefilter ? 40 : 100) + a->cost;
     }
     n.args.push_back(std::move(*a));
     return n;
@@ -1484,7 +1589,9 @@ class Executor {
         break;
     }
     const RE2& re = *node.regex;
-    auto match = [&re](std::string_view s) {
+    const RegexPrefilter* prefilter = node.prefilter.get();
+    auto match = [&](std::string_view s) {
+      if (prefilter != nullptr && !prefilter->MayMatch(s)) return false;
       return re.Match(re2::StringPiece(s.data(), s.size()), 0, s.size(), RE2::UNANCHORED, nullptr,
                       0);
     };
@@ -1743,6 +1850,7 @@ void DumpNode(const Node& n, int depth, std::string* out) {
     case Kind::kMatches: {
       static constexpr const char* kModes[] = {"regex", "contains", "prefix", "suffix", "equal"};
       *out += fmt::format(" {}", kModes[static_cast<int>(n.mode)]);
+      if (n.prefilter) *out += " prefiltered";
       break;
     }
     case Kind::kAnd:

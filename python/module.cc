@@ -37,9 +37,6 @@ namespace py = pybind11;
 
 namespace {
 
-// Rows converted (and predicted) per step: bounds the memory of the string views.
-constexpr int64_t kChunkRows = 64 * 1024;
-
 // hunch.HunchError, created in the module init; the module keeps it alive.
 PyObject* g_hunch_error = nullptr;
 
@@ -231,6 +228,45 @@ class ColumnSource {
     return table_;
   }
 
+  // All rows of the columns named in `only`, text columns read batch by batch by the engine's
+  // threads (read_strings) without the GIL: str objects are immutable, and the arrays hold
+  // references to them for the whole call. Cells that need Python (non-ASCII str, other objects)
+  // are read with the GIL taken back. The Table stays valid until the next call.
+  const hunch::Table& Lazy(const std::set<std::string>& only) {
+    table_ = hunch::Table();
+    table_.rows = rows_;
+    owned_.clear();
+    error_.clear();
+    for (const Column& c : columns_) {
+      if (only.count(c.name) == 0) continue;
+      hunch::TableColumn out;
+      out.name = c.name;
+      out.type = c.type;
+      out.present = c.present ? static_cast<const uint8_t*>(c.present->data()) : nullptr;
+      switch (c.type) {
+        case hunch::ColumnType::kInt:
+          out.ints = static_cast<const int64_t*>(c.values.data());
+          break;
+        case hunch::ColumnType::kDouble:
+          out.doubles = static_cast<const double*>(c.values.data());
+          break;
+        case hunch::ColumnType::kBool:
+          out.bools = static_cast<const uint8_t*>(c.values.data());
+          break;
+        case hunch::ColumnType::kString:
+          out.read_strings = [this, &c](int64_t begin, size_t n, std::string_view* texts,
+                                        uint8_t* present) {
+            return ReadTextBatch(c, begin, n, texts, present);
+          };
+          break;
+      }
+      table_.columns.push_back(std::move(out));
+    }
+    return table_;
+  }
+  // The message of a read_strings failure.
+  const std::string& error() const { return error_; }
+
  private:
   struct Column {
     std::string name;
@@ -265,34 +301,65 @@ class ColumnSource {
 
   void ReadText(const Column& c, int64_t begin, int64_t end, const uint8_t* mask,
                 std::vector<std::string_view>* views, std::vector<uint8_t>* present) {
-    PyObject* const* items = static_cast<PyObject* const*>(c.values.data());
-    views->assign(static_cast<size_t>(end - begin), std::string_view());
-    present->assign(static_cast<size_t>(end - begin), 1);
-    for (int64_t r = begin; r < end; ++r) {
-      const size_t i = static_cast<size_t>(r - begin);
-      PyObject* o = items[r];
-      if ((mask != nullptr && mask[i] == 0) || IsNa(o)) {
-        (*present)[i] = 0;
-        continue;
-      }
-      if (PyUnicode_Check(o)) {
-        Py_ssize_t size = 0;
-        const char* s = PyUnicode_AsUTF8AndSize(o, &size);
-        if (s == nullptr) {
-          PyErr_Clear();
-          RaiseInvalid("column '" + c.name + "', row at position " + std::to_string(r) +
-                       ": the text cannot be encoded as UTF-8");
-        }
-        (*views)[i] = std::string_view(s, static_cast<size_t>(size));
-      } else if (PyBool_Check(o)) {
-        (*views)[i] = o == Py_True ? "true" : "false";
-      } else if (PyBytes_Check(o)) {
-        (*views)[i] = std::string_view(PyBytes_AS_STRING(o), PyBytes_GET_SIZE(o));
+    const size_t n = static_cast<size_t>(end - begin);
+    views->assign(n, std::string_view());
+    present->assign(n, 1);
+    if (!ReadTextBatch(c, begin, n, views->data(), present->data())) RaiseInvalid(error_);
+    if (mask != nullptr) {
+      for (size_t i = 0; i < n; ++i) (*present)[i] &= mask[i] != 0;
+    }
+  }
+
+  // read_strings for column c; see Lazy().
+  bool ReadTextBatch(const Column& c, int64_t begin, size_t n, std::string_view* texts,
+                     uint8_t* present) {
+    PyObject* const* items = static_cast<PyObject* const*>(c.values.data()) + begin;
+    std::vector<size_t> slow;
+    for (size_t i = 0; i < n; ++i) {
+      PyObject* o = items[i];
+      if (PyUnicode_CheckExact(o) && PyUnicode_IS_COMPACT_ASCII(o)) {
+        texts[i] = std::string_view(static_cast<const char*>(PyUnicode_DATA(o)),
+                                    static_cast<size_t>(PyUnicode_GET_LENGTH(o)));
+      } else if (o == Py_None) {
+        present[i] = 0;
       } else {
-        owned_.push_back(py::str(py::handle(o)).cast<std::string>());
-        (*views)[i] = owned_.back();
+        slow.push_back(i);
       }
     }
+    if (slow.empty()) return true;
+    py::gil_scoped_acquire gil;  // also guards owned_ and error_
+    for (size_t i : slow) {
+      if (!ReadObject(c, begin + static_cast<int64_t>(i), items[i], &texts[i], &present[i]))
+        return false;
+    }
+    return true;
+  }
+
+  // One cell that is not an ASCII str, with the GIL held. False (and error_ set) when a str
+  // cannot be encoded as UTF-8.
+  bool ReadObject(const Column& c, int64_t row, PyObject* o, std::string_view* text,
+                  uint8_t* present) {
+    if (IsNa(o)) {
+      *present = 0;
+    } else if (PyUnicode_Check(o)) {
+      Py_ssize_t size = 0;
+      const char* s = PyUnicode_AsUTF8AndSize(o, &size);
+      if (s == nullptr) {
+        PyErr_Clear();
+        error_ = "column '" + c.name + "', row at position " + std::to_string(row) +
+                 ": the text cannot be encoded as UTF-8";
+        return false;
+      }
+      *text = std::string_view(s, static_cast<size_t>(size));
+    } else if (PyBool_Check(o)) {
+      *text = o == Py_True ? "true" : "false";
+    } else if (PyBytes_Check(o)) {
+      *text = std::string_view(PyBytes_AS_STRING(o), PyBytes_GET_SIZE(o));
+    } else {
+      owned_.push_back(py::str(py::handle(o)).cast<std::string>());
+      *text = owned_.back();
+    }
+    return true;
   }
 
   std::vector<Column> columns_;
@@ -301,7 +368,8 @@ class ColumnSource {
   hunch::Table table_;
   std::vector<std::vector<std::string_view>> views_;
   std::vector<std::vector<uint8_t>> present_;
-  std::deque<std::string> owned_;
+  std::deque<std::string> owned_;  // texts of cells that are not str objects
+  std::string error_;
 };
 
 py::list SchemaList(const hunch::Schema& schema) {
@@ -320,7 +388,16 @@ py::list InferSchema(const py::list& columns, const py::tuple& na_objects,
   return SchemaList(*schema);
 }
 
-// (class_index, rule, confidence, rule_errors): numpy arrays per row, then a list per rule.
+// A vector handed to numpy without a copy.
+template <class T>
+py::array_t<T> ToNumpy(std::vector<T>&& v) {
+  auto* owned = new std::vector<T>(std::move(v));
+  py::capsule free(owned, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>(static_cast<py::ssize_t>(owned->size()), owned->data(), free);
+}
+
+// (prediction, rule, confidence, rule_errors): numpy arrays per row (prediction: the class index,
+// or the number of classes for abstain; rule: -1 for the default), then a list per rule.
 py::tuple PredictColumns(const PyRuleSet& self, const py::list& columns,
                          const py::tuple& na_objects, int threads) {
   const hunch::RuleSet& rules = *self.rules;
@@ -329,31 +406,26 @@ py::tuple PredictColumns(const PyRuleSet& self, const py::list& columns,
   for (const auto& r : rules.rules()) {
     if (r.enabled) used.insert(r.columns_read.begin(), r.columns_read.end());
   }
-  const int64_t n = source.rows();
-  py::array_t<int32_t> class_index(n), rule(n);
-  py::array_t<double> confidence(n);
-  std::vector<int64_t> errors(rules.rules().size(), 0);
+  const hunch::Table& table = source.Lazy(used);
   hunch::TablePredictOptions options;
   options.threads = threads;
-  for (int64_t begin = 0; begin < n; begin += kChunkRows) {
-    const int64_t end = std::min(n, begin + kChunkRows);
-    const hunch::Table& table = source.Slice(begin, end, &used);
-    hunch::Result<hunch::TablePredictions> p = hunch::Status();
-    {
-      py::gil_scoped_release release;
-      p = hunch::PredictTable(rules, table, options);
-    }
-    if (!p.ok()) Raise(p.status());
-    std::copy(p->class_index.begin(), p->class_index.end(), class_index.mutable_data() + begin);
-    std::copy(p->rule.begin(), p->rule.end(), rule.mutable_data() + begin);
-    for (size_t j = 0; j < errors.size(); ++j) errors[j] += p->rule_errors[j];
+  hunch::Result<hunch::TablePredictions> p = hunch::Status();
+  {
+    py::gil_scoped_release release;
+    p = hunch::PredictTable(rules, table, options);
   }
-  double* conf = confidence.mutable_data();
-  const int32_t* winner = rule.data();
+  if (!source.error().empty()) RaiseInvalid(source.error());
+  if (!p.ok()) Raise(p.status());
+  // Abstain is coded after the classes, as the last category of the prediction column.
+  const int32_t abstain = static_cast<int32_t>(rules.class_names().size());
+  for (int32_t& k : p->class_index) k = k < 0 ? abstain : k;
   std::vector<double> of_rule;
   for (const auto& r : rules.rules()) of_rule.push_back(r.confidence.value_or(std::nan("")));
-  for (int64_t i = 0; i < n; ++i) conf[i] = winner[i] < 0 ? std::nan("") : of_rule[winner[i]];
-  return py::make_tuple(class_index, rule, confidence, errors);
+  std::vector<double> confidence(p->rule.size());
+  for (size_t i = 0; i < confidence.size(); ++i)
+    confidence[i] = p->rule[i] < 0 ? std::nan("") : of_rule[p->rule[i]];
+  return py::make_tuple(ToNumpy(std::move(p->class_index)), ToNumpy(std::move(p->rule)),
+                        ToNumpy(std::move(confidence)), p->rule_errors);
 }
 
 std::string EvaluateColumns(const PyRuleSet& self, const py::list& columns,

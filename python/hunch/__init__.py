@@ -192,12 +192,9 @@ class RuleSet:
         `hunch eval`'s first-match decisions on the same cells."""
         pd = _pandas()
         checked, columns = self._for_frame(df)
-        class_index, rule, confidence, _ = checked.predict_columns(
-            columns, _na_objects(), self.threads
-        )
-        names = list(checked.class_names)
-        codes = np.where(class_index < 0, len(names), class_index)
-        prediction = pd.Categorical.from_codes(codes, categories=names + ["abstain"])
+        codes, rule, confidence, _ = checked.predict_columns(columns, _na_objects(), self.threads)
+        categories = list(checked.class_names) + ["abstain"]
+        prediction = pd.Categorical.from_codes(codes, categories=categories)
         rule_names = [r["name"] for r in checked.rules]
         rule_column = pd.Categorical.from_codes(rule, categories=rule_names)
         return pd.DataFrame(

@@ -10,6 +10,7 @@
 #define HUNCH_TABLE_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,12 @@ struct TableColumn {
   const uint8_t* bools = nullptr;             // kBool: 0 is false, anything else true
   const std::string_view* strings = nullptr;  // kString: cell texts; `missing:` values are missing
   const uint8_t* present = nullptr;           // optional, any type: 0 marks a missing cell
+  // kString, instead of `strings`: fills out[i] with the text of row begin + i and sets
+  // present[i] = 0 for a missing one, i < n; false if it cannot. Called for one batch at a time,
+  // from several threads at once; the texts must stay valid until the call that reads the table
+  // returns. It lets a caller hand over text held in its own objects without a copy of the column.
+  std::function<bool(int64_t begin, size_t n, std::string_view* out, uint8_t* present)>
+      read_strings;
 };
 
 struct Table {
