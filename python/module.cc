@@ -68,6 +68,12 @@ const char* SeverityName(hunch::Severity s) {
                                           : "note";
 }
 
+// Text for Python: a rule file that is not UTF-8 shows in messages with U+FFFD in place.
+py::str Text(const std::string& s) {
+  return py::reinterpret_steal<py::str>(
+      PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace"));
+}
+
 py::dict DiagnosticDict(const hunch::Diagnostic& d) {
   py::dict out;
   out["severity"] = SeverityName(d.severity);
@@ -75,8 +81,8 @@ py::dict DiagnosticDict(const hunch::Diagnostic& d) {
   out["line"] = d.line;
   out["column"] = d.column;
   out["code"] = d.code;
-  out["message"] = d.message;
-  out["text"] = hunch::FormatDiagnostic(d);
+  out["message"] = Text(d.message);
+  out["text"] = Text(hunch::FormatDiagnostic(d));
   return out;
 }
 
@@ -88,7 +94,7 @@ py::dict DiagnosticDict(const hunch::Diagnostic& d) {
   if (status.code() == hunch::StatusCode::kRuleError && !diagnostics.empty())
     message = hunch::FormatDiagnostics(diagnostics);
   message += status.message();
-  py::object error = py::reinterpret_borrow<py::object>(g_hunch_error)(message);
+  py::object error = py::reinterpret_borrow<py::object>(g_hunch_error)(Text(message));
   error.attr("code") = CodeName(status.code());
   py::list ds;
   for (const auto& d : diagnostics) ds.append(DiagnosticDict(d));
@@ -114,6 +120,19 @@ struct PyRuleSet {
   std::string text, path;
   std::vector<hunch::Diagnostic> diagnostics;  // warnings of the load
 };
+
+// A rule set from its text (e.g. unpickled); `path` names it in messages.
+PyRuleSet LoadRuleText(const std::string& text, const std::string& path, bool lint) {
+  PyRuleSet out;
+  out.text = text;
+  out.path = path;
+  hunch::LoadOptions options;
+  options.lint = lint;
+  auto rs = hunch::RuleSet::LoadFromString(out.text, path, options, &out.diagnostics);
+  if (!rs.ok()) Raise(rs.status(), out.diagnostics);
+  out.rules = *rs;
+  return out;
+}
 
 PyRuleSet LoadRuleSet(const std::string& path, bool lint) {
   std::ifstream in(path, std::ios::binary);
@@ -549,7 +568,10 @@ PYBIND11_MODULE(_hunch, m) {
 
   py::class_<PyRuleSet>(m, "RuleSet")
       .def_static("load", &LoadRuleSet, py::arg("path"), py::arg("lint") = true)
+      .def_static("load_text", &LoadRuleText, py::arg("text"), py::arg("path"),
+                  py::arg("lint") = true)
       .def("with_schema", &WithSchema, py::arg("schema"))
+      .def_property_readonly("text", [](const PyRuleSet& s) { return s.text; })
       .def_property_readonly("path", [](const PyRuleSet& s) { return s.path; })
       .def_property_readonly("name", [](const PyRuleSet& s) { return s.rules->name(); })
       .def_property_readonly("version", [](const PyRuleSet& s) { return s.rules->version(); })

@@ -111,6 +111,18 @@ class RuleSet:
         self._checked = {}
         self.threads = threads  # for predict_frame: 0 = all cores
 
+    @classmethod
+    def _from_text(cls, text, path, threads):
+        self = cls.__new__(cls)
+        self._base = _hunch.RuleSet.load_text(text, path, lint=False)
+        self._checked = {}
+        self.threads = threads
+        return self
+
+    def __reduce__(self):
+        # Pickled by its text, so that a copy predicts as the original even if the file changes.
+        return (RuleSet._from_text, (self._base.text, self._base.path, self.threads))
+
     # The rule set, as loaded.
     path = property(lambda self: self._base.path)
     name = property(lambda self: self._base.name)
@@ -134,8 +146,10 @@ class RuleSet:
 
     @property
     def columns(self):
-        """The columns the rules read, with their declared or inferred types: (name, type)."""
-        return [(name, type_) for name, type_, _ in self._base.schema]
+        """The columns the rules read: (name, type) with the type declared in `inputs:`, or None
+        when the file declares no inputs (each frame's columns then decide)."""
+        known = self._base.schema_known
+        return [(name, type_ if known else None) for name, type_, _ in self._base.schema]
 
     def __repr__(self):
         return f"hunch.RuleSet({self.path!r}: {self.name}, {len(self.rules)} rules)"

@@ -26,7 +26,8 @@ def example_datasets():
 
 
 def run_cli(*args, check=True):
-    done = subprocess.run([HUNCH, *map(str, args)], capture_output=True, text=True)
+    done = subprocess.run([HUNCH, *map(str, args)], capture_output=True, encoding="utf-8",
+                          errors="replace")
     if check and done.returncode != 0:
         raise AssertionError(f"hunch {' '.join(map(str, args))} exited {done.returncode}:\n"
                              f"{done.stderr}")
