@@ -104,3 +104,15 @@ def test_predict_frame_on_the_bench_rules_matches_the_pandas_peer(shared):
     got = (out["prediction"] == "fraud").to_numpy().astype(int)
     assert (got == expected).all()
     assert 0 < got.sum() < len(df)
+
+
+def test_the_readme_python_example_runs():
+    """The five lines in README.md, run as written from the repository root."""
+    import pathlib
+    import re
+    readme = (pathlib.Path(__file__).resolve().parents[2] / "README.md").read_text()
+    code = re.search(r"## Python.*?```python\n(.*?)```", readme, re.S).group(1)
+    assert len(code.strip().splitlines()) == 5
+    scope = {}
+    exec(compile(code, "README.md", "exec"), scope)  # noqa: S102 - our own README
+    assert len(scope["out"]) == len(scope["df"]) and scope["report"]["data"]["labeled_rows"] > 0
