@@ -415,6 +415,19 @@ py::array_t<T> ToNumpy(std::vector<T>&& v) {
   return py::array_t<T>(static_cast<py::ssize_t>(owned->size()), owned->data(), free);
 }
 
+// Category codes (-1..max) in the narrowest integer type pandas would convert them to, so that
+// Categorical.from_codes keeps them without a copy.
+py::array Codes(std::vector<int32_t>&& codes, int32_t max) {
+  auto narrow = [&](auto type_tag) {
+    using T = decltype(type_tag);
+    std::vector<T> out(codes.begin(), codes.end());
+    return py::array(ToNumpy(std::move(out)));
+  };
+  if (max < 127) return narrow(int8_t{});
+  if (max < 32767) return narrow(int16_t{});
+  return ToNumpy(std::move(codes));
+}
+
 // (prediction, rule, confidence, rule_errors): numpy arrays per row (prediction: the class index,
 // or the number of classes for abstain; rule: -1 for the default), then a list per rule.
 py::tuple PredictColumns(const PyRuleSet& self, const py::list& columns,
@@ -443,7 +456,8 @@ py::tuple PredictColumns(const PyRuleSet& self, const py::list& columns,
   std::vector<double> confidence(p->rule.size());
   for (size_t i = 0; i < confidence.size(); ++i)
     confidence[i] = p->rule[i] < 0 ? std::nan("") : of_rule[p->rule[i]];
-  return py::make_tuple(ToNumpy(std::move(p->class_index)), ToNumpy(std::move(p->rule)),
+  return py::make_tuple(Codes(std::move(p->class_index), abstain),
+                        Codes(std::move(p->rule), static_cast<int32_t>(rules.rules().size())),
                         ToNumpy(std::move(confidence)), p->rule_errors);
 }
 

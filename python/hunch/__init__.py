@@ -213,7 +213,7 @@ class RuleSet:
         rule_column = pd.Categorical.from_codes(rule, categories=rule_names)
         return pd.DataFrame(
             {"prediction": prediction, "rule": rule_column, "confidence": confidence},
-            index=df.index,
+            index=df.index, copy=False,
         )
 
     def evaluate(self, df, *, slice_by=(), shadow_column=None, bootstrap=1000, seed=42,
