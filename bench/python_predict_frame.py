@@ -10,7 +10,8 @@ once into bench/.cache/ (git-ignored) and read once with pandas (not timed). Bot
 that DataFrame: the pandas peer builds boolean masks and np.select; hunch hands the columns to the
 engine and returns prediction/rule/confidence columns. Before timing, the two must agree on every
 row (exit status 1 otherwise). Rounds alternate the tools, so load drift hits both alike; the
-table gives the median and best wall time, rows/s and the ratio pandas / hunch. Peak memory is
+table gives the median and best wall time, rows/s and the ratio pandas / hunch, and the same
+ratio of CPU time (process time, all threads), which a loaded machine disturbs less. Peak memory is
 measured in a child process per tool (peak RSS above the RSS with the DataFrame loaded, one call).
 Single-row latency: RuleSet.predict on 2,000 rows, one call each, p50/p99.
 """
@@ -99,6 +100,7 @@ def main():
 
     import numpy as np
 
+    load_start = " ".join(f"{x:.2f}" for x in os.getloadavg())
     t0 = time.perf_counter()
     df = load_frame(csv)
     load_s = time.perf_counter() - t0
@@ -114,11 +116,13 @@ def main():
             return 1
 
     times = {name: [] for name in names}
+    cpu = {name: [] for name in names}
     for _ in range(args.runs):
         for name in names:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             fns[name](df)
             times[name].append(time.perf_counter() - t)
+            cpu[name].append(time.process_time() - c)
 
     peaks = {}
     for name in names:
@@ -137,16 +141,17 @@ def main():
 
     pandas_median = statistics.median(times[names[0]])
     print(f"# predict_frame vs pandas: {len(df):,} rows (seed {args.seed}), {args.runs} runs")
-    print(f"host: {os.cpu_count()} cpus; load average at the end: "
+    print(f"host: {os.cpu_count()} cpus; load average at the start: {load_start}, at the end: "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"data: {csv.name}, read once in {load_s:.2f} s (not timed)\n")
-    print("| tool | median s | best s | rows/s (median) | peak MB over the frame | "
-          "pandas / tool |")
-    print("|---|---|---|---|---|---|")
+    pandas_cpu = statistics.median(cpu[names[0]])
+    print("| tool | median wall s | best wall s | rows/s (median) | peak MB over the frame | "
+          "pandas / tool (wall) | median cpu s | pandas / tool (cpu) |")
+    print("|---|---|---|---|---|---|---|---|")
     for name in names:
-        med, best = statistics.median(times[name]), min(times[name])
+        med, best, c = statistics.median(times[name]), min(times[name]), statistics.median(cpu[name])
         print(f"| {name} | {med:.4f} | {best:.4f} | {len(df) / med:,.0f} | {peaks[name]:.1f} | "
-              f"{pandas_median / med:.1f}x |")
+              f"{pandas_median / med:.1f}x | {c:.4f} | {pandas_cpu / c:.1f}x |")
     p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1e6
     print(f"\nRuleSet.predict (one row per call, {len(rows)} calls): p50 {p(0.5):.1f} us, "
           f"p99 {p(0.99):.1f} us")
