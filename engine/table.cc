@@ -95,8 +95,8 @@ bool CellsOf(const TableColumn& col, int64_t begin, size_t n, std::vector<std::s
     case ColumnType::kString:
       break;
   }
-  if (col.strings != nullptr) {
-    out->strings = col.strings + begin;
+  if (col.strings != nullptr || n == 0) {
+    out->strings = col.strings != nullptr ? col.strings + begin : nullptr;
     return true;
   }
   texts->resize(n);

@@ -2,11 +2,12 @@
 // (engine/include/hunch/) bound with pybind11. The pandas-facing layer, which turns DataFrames
 // into column tuples and back, is python/hunch/__init__.py.
 //
-// A column crosses over as a tuple (name, kind, values, present): kind is "int", "double",
-// "bool" or "string"; values a C-contiguous numpy array of int64, float64, uint8 or object; present
-// a uint8 array (0 = missing) or None. Object cells that are None, a float NaN or one of the
-// `na` objects (pandas.NA, pandas.NaT) are missing; str cells are read in place (their UTF-8 form),
-// bools as true/false, anything else by str().
+// A table crosses over as its row count and a list of columns; a column crosses over as a tuple
+// (name, kind, values, present): kind is "int", "double", "bool" or "string"; values a C-contiguous
+// numpy array of int64, float64, uint8 or object; present a uint8 array (0 = missing) or None.
+// Object cells that are None, a float NaN or one of the `na` objects (pandas.NA, pandas.NaT) are
+// missing; str cells are read in place (their UTF-8 form), bools as true/false, anything else by
+// str().
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -179,7 +180,7 @@ PyRuleSet WithSchema(const PyRuleSet& self, const py::list& schema_list) {
 // Columns handed over from Python, converted to hunch::Table columns a range of rows at a time.
 class ColumnSource {
  public:
-  ColumnSource(const py::list& columns, const py::tuple& na_objects) {
+  ColumnSource(int64_t rows, const py::list& columns, const py::tuple& na_objects) : rows_(rows) {
     for (const auto& item : columns) {
       auto t = item.cast<py::tuple>();
       Column c;
@@ -191,7 +192,6 @@ class ColumnSource {
       columns_.push_back(std::move(c));
     }
     for (const auto& o : na_objects) na_.push_back(o.ptr());
-    rows_ = columns_.empty() ? 0 : columns_[0].values.shape(0);
     for (const auto& c : columns_) {
       if (c.values.shape(0) != rows_)
         RaiseInvalid("column '" + c.name + "' has a different number of rows");
@@ -398,9 +398,9 @@ py::list SchemaList(const hunch::Schema& schema) {
   return out;
 }
 
-py::list InferSchema(const py::list& columns, const py::tuple& na_objects,
+py::list InferSchema(int64_t rows, const py::list& columns, const py::tuple& na_objects,
                      const std::vector<std::string>& missing_values, int64_t sample_rows) {
-  ColumnSource source(columns, na_objects);
+  ColumnSource source(rows, columns, na_objects);
   const hunch::Table& head = source.Slice(0, std::min(source.rows(), sample_rows), nullptr);
   auto schema = hunch::InferTableSchema(head, missing_values, static_cast<size_t>(sample_rows));
   if (!schema.ok()) Raise(schema.status());
@@ -431,9 +431,9 @@ py::array Codes(std::vector<int32_t>&& codes, int32_t max) {
 // (prediction, rule, confidence, rule_errors): numpy arrays per row (prediction: the class index,
 // or the number of classes for abstain; rule: -1 for the default), then a list per rule.
 py::tuple PredictColumns(const PyRuleSet& self, const py::list& columns,
-                         const py::tuple& na_objects, int threads) {
+                         const py::tuple& na_objects, int64_t rows, int threads) {
   const hunch::RuleSet& rules = *self.rules;
-  ColumnSource source(columns, na_objects);
+  ColumnSource source(rows, columns, na_objects);
   std::set<std::string> used;
   for (const auto& r : rules.rules()) {
     if (r.enabled) used.insert(r.columns_read.begin(), r.columns_read.end());
@@ -462,10 +462,11 @@ py::tuple PredictColumns(const PyRuleSet& self, const py::list& columns,
 }
 
 std::string EvaluateColumns(const PyRuleSet& self, const py::list& columns,
-                            const py::tuple& na_objects, const std::string& display_path,
+                            const py::tuple& na_objects, int64_t rows,
+                            const std::string& display_path,
                             const std::vector<std::string>& slice_by,
                             const std::string& shadow_column, int bootstrap, uint64_t seed) {
-  ColumnSource source(columns, na_objects);
+  ColumnSource source(rows, columns, na_objects);
   const hunch::Table& table = source.Slice(0, source.rows(), nullptr);
   hunch::EvalOptions options;
   options.slice_by = slice_by;
@@ -646,12 +647,12 @@ PYBIND11_MODULE(_hunch, m) {
           },
           py::arg("cells"))
       .def("predict_columns", &PredictColumns, py::arg("columns"), py::arg("na_objects"),
-           py::arg("threads") = 0)
+           py::arg("rows"), py::arg("threads") = 0)
       .def("evaluate_columns", &EvaluateColumns, py::arg("columns"), py::arg("na_objects"),
-           py::arg("display_path"), py::arg("slice_by"), py::arg("shadow_column"),
+           py::arg("rows"), py::arg("display_path"), py::arg("slice_by"), py::arg("shadow_column"),
            py::arg("bootstrap"), py::arg("seed"));
 
-  m.def("infer_schema", &InferSchema, py::arg("columns"), py::arg("na_objects"),
+  m.def("infer_schema", &InferSchema, py::arg("rows"), py::arg("columns"), py::arg("na_objects"),
         py::arg("missing_values"), py::arg("sample_rows") = 10000);
   m.def("read_log", &ReadLog, py::arg("dir"));
   m.def("build_dataset", &BuildDataset, py::arg("log_dir"), py::arg("labels_path"),

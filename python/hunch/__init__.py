@@ -186,7 +186,7 @@ class RuleSet:
         eval` checks it against a file's): HunchError names the rule file's line and column when a
         rule reads a column the frame lacks or compares it with the wrong type."""
         columns = _frame_columns(df)
-        schema = _hunch.infer_schema(columns, _na_objects(), self._base.missing_values)
+        schema = _hunch.infer_schema(len(df), columns, _na_objects(), self._base.missing_values)
         key = tuple(schema)
         checked = self._checked.get(key)
         if checked is None:
@@ -206,7 +206,9 @@ class RuleSet:
         `hunch eval`'s first-match decisions on the same cells."""
         pd = _pandas()
         checked, columns = self._for_frame(df)
-        codes, rule, confidence, _ = checked.predict_columns(columns, _na_objects(), self.threads)
+        codes, rule, confidence, _ = checked.predict_columns(
+            columns, _na_objects(), len(df), self.threads
+        )
         categories = list(checked.class_names) + ["abstain"]
         prediction = pd.Categorical.from_codes(codes, categories=categories)
         rule_names = [r["name"] for r in checked.rules]
@@ -225,8 +227,8 @@ class RuleSet:
             slice_by = [slice_by]
         checked, columns = self._for_frame(df)
         text = checked.evaluate_columns(
-            columns, _na_objects(), name, list(slice_by), shadow_column or "", int(bootstrap),
-            int(seed),
+            columns, _na_objects(), len(df), name, list(slice_by), shadow_column or "",
+            int(bootstrap), int(seed),
         )
         return json.loads(text)
 

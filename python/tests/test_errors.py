@@ -111,3 +111,11 @@ def test_typed_and_text_cells_mean_the_same(tmp_path):
     assert a.equals(b)
     assert list(a["rule"].astype(object).fillna("-")) == ["-", "n_big", "n_missing", "flag",
                                                           "s_is_a", "-"]
+
+
+def test_an_empty_frame_gives_an_empty_result():
+    rules = hunch.RuleSet(ROOT / "examples" / "titanic" / "rules.yaml")
+    df = pd.read_csv(ROOT.parent / "shared" / "data" / "titanic.csv").head(0)
+    out = rules.predict_frame(df)
+    assert len(out) == 0 and list(out.columns) == ["prediction", "rule", "confidence"]
+    assert rules.evaluate(df, bootstrap=0)["data"]["rows"] == 0
