@@ -149,7 +149,8 @@ def main():
           "pandas / tool (wall) | median cpu s | pandas / tool (cpu) |")
     print("|---|---|---|---|---|---|---|---|")
     for name in names:
-        med, best, c = statistics.median(times[name]), min(times[name]), statistics.median(cpu[name])
+        med, best = statistics.median(times[name]), min(times[name])
+        c = statistics.median(cpu[name])
         print(f"| {name} | {med:.4f} | {best:.4f} | {len(df) / med:,.0f} | {peaks[name]:.1f} | "
               f"{pandas_median / med:.1f}x | {c:.4f} | {pandas_cpu / c:.1f}x |")
     p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1e6

@@ -158,7 +158,8 @@ class RuleSet:
 
     def _cells(self, row):
         if not hasattr(row, "get"):
-            raise TypeError(f"expected a mapping of column names to values, got {type(row).__name__}")
+            raise TypeError(
+                f"expected a mapping of column names to values, got {type(row).__name__}")
         return [_cell_text(row.get(name)) for name, _, _ in self._base.schema]
 
     def predict(self, row):

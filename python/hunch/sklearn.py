@@ -34,8 +34,8 @@ __all__ = ["RuleClassifier"]
 class RuleClassifier(ClassifierMixin, BaseEstimator):
     """A hunch rule file as a scikit-learn classifier.
 
-    rules: path of the rule file (or a hunch.RuleSet). columns: names for the columns of X when X is not a DataFrame
-    (default "x0", "x1", ...). threads: for the engine (0: all cores).
+    rules: path of the rule file (or a hunch.RuleSet). columns: names for the columns of X when
+    X is not a DataFrame (default "x0", "x1", ...). threads: for the engine (0: all cores).
     """
 
     def __init__(self, rules, columns=None, threads=0):

@@ -4,7 +4,6 @@ predict_many and evaluate equal `hunch predict` and `hunch eval --format json`."
 import json
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 

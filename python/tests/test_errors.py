@@ -1,8 +1,6 @@
 """Errors raise hunch.HunchError (a ValueError) carrying the CLI's messages: file:line:col for
 rule files, the located message for bad data."""
 
-import pathlib
-
 import numpy as np
 import pandas as pd
 import pytest

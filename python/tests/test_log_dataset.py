@@ -4,7 +4,6 @@ gives `hunch eval`'s report."""
 
 import csv
 import json
-import warnings
 
 import pandas as pd
 import pytest

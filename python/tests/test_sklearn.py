@@ -31,7 +31,8 @@ NOT_APPLICABLE = {
         "uses labels ('one', 'two', -1, 1) that are not classes of the rule file and expects "
         "every class of y to be predicted on the training set: needs learning",
     "check_dtype_object":
-        "fits labels 0..3 where the rule file has classes 0..2: y must hold the rule file's classes",
+        "fits labels 0..3 where the rule file has classes 0..2: y must hold the rule file's "
+        "classes",
 }
 
 
