@@ -25,6 +25,7 @@
 #include "engine/ruleset_impl.h"
 #include "engine/table_reader.h"
 #include "engine/vector_eval.h"
+#include "hunch/table.h"
 #include "rules/text.h"
 
 namespace hunch {
@@ -1119,6 +1120,22 @@ Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path,
   }
   if (!status.ok()) return status;
   Report report = acc->Finish(display_path);
+  report.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return report;
+}
+
+// The file path's sequential branch, over the table's rows as text records.
+Result<Report> EvaluateTable(const RuleSet& rules, const Table& table,
+                             const std::string& display_path, const EvalOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  auto reader = OpenMemoryTable(table);
+  if (!reader.ok()) return reader.status();
+  auto plan = MakePlan(rules, (*reader)->header(), display_path, options);
+  if (!plan.ok()) return plan.status();
+  Accumulator acc(*plan);
+  if (Status s = RunSequential(**reader, options, &acc); !s.ok()) return s;
+  Report report = acc.Finish(display_path);
   report.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;

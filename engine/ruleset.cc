@@ -212,7 +212,8 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::LoadFromString(
   }
   for (const auto& r : impl->checked.rules) {
     impl->rules.push_back(
-        {r.name, r.when, r.predict, r.confidence, r.weight, r.tags, r.enabled, r.pos.line});
+        {r.name, r.when, r.predict, r.confidence, r.weight, r.tags, r.enabled, r.pos.line,
+         r.columns_read});
   }
   impl->combiner = std::make_shared<const Combiner>(impl->checked);
   return std::shared_ptr<const RuleSet>(std::make_shared<RuleSet>(std::move(impl)));

@@ -74,6 +74,11 @@ Result<std::unique_ptr<TableReader>> OpenCsvChunkReader(std::unique_ptr<InputStr
                                                         int64_t first_line,
                                                         const ReaderOptions& options);
 
+struct Table;
+// A reader over a caller's in-memory table (hunch/table.h): cells as their CSV texts, the record
+// of row r on "line" r + 2 as if the header were line 1. The table must outlive the reader.
+Result<std::unique_ptr<TableReader>> OpenMemoryTable(const Table& table);
+
 }  // namespace hunch
 
 #endif  // HUNCH_ENGINE_TABLE_READER_H_

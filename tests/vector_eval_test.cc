@@ -354,6 +354,52 @@ TEST_CASE("A regex prefilter skips texts without the regex's literals and never 
   }
 }
 
+TEST_CASE("A regex whose matches need literal atoms skips the regex engine on texts without them",
+          "[differential]") {
+  const Schema schema = TestSchema();
+  const std::vector<std::string> sources = {
+      "e.matches(\"@(tempmail|mailinator|guerrillamail)\\\\.\")",
+      "e.matches(\"^[a-z]+[0-9]*@(tempmail|mailinator)\\\\.\")",
+      "e.matches(\"mail.*[0-9]{2}\")",
+      "e.matches(\"[Tt]emp(mail)?x\")",
+      "e.matches(\"(?i)TEMPMAIL\")",
+      "e.matches(\"\\\\x{212A}elvin|abc\")"};
+  CHECK(Plan(sources[0], schema).find("matches regex prefiltered") != std::string::npos);
+  CHECK(Plan(sources[1], schema).find("prefiltered") != std::string::npos);
+  const std::vector<std::string> texts = {"jdoe@tempmail.xyz",
+                                          "JDOE@TEMPMAIL.XYZ",
+                                          "jdoe@TempMail.xyz",
+                                          "a@mailinator.",
+                                          "@mailinator",
+                                          "tempmail.com",
+                                          "x@guerrillamail.net",
+                                          "x@guerrillamail",
+                                          "mail12",
+                                          "MAIL 99",
+                                          "mailx1",
+                                          "Tempmailx",
+                                          "tempx",
+                                          "TEMPX",
+                                          "\xE2\x84\xAA"
+                                          "elvin",
+                                          "abc",
+                                          "",
+                                          "~",
+                                          "!bad",
+                                          "u1@gmail.com",
+                                          "\xC3\xA9@tempmail.fr"};
+  std::vector<std::vector<std::string>> rows;
+  for (int copy = 0; copy < 3; ++copy) {
+    for (const auto& t : texts) rows.push_back({"0", "0", "0", "0", "0", "s", t, "true", "true"});
+  }
+  TestBatch t = MakeBatch(schema, rows);
+  for (const auto& src : sources) {
+    INFO(src);
+    const std::vector<Truth> truth = Differential(src, schema, t.batch);
+    if (src == sources[0]) CHECK(std::count(truth.begin(), truth.end(), Truth::kTrue) == 12);
+  }
+}
+
 TEST_CASE("String equality compares every byte of strings of every length", "[differential]") {
   const Schema schema = TestSchema();
   const std::string base = "abcdefghijklmnopqrstuvwxyz0123456789ABCD";

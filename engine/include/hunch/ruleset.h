@@ -40,7 +40,8 @@ struct RuleInfo {
   double weight = 1.0;  // its weight under `policy: weighted`
   std::vector<std::string> tags;
   bool enabled = true;
-  int line = 0;  // where the rule starts in the file
+  int line = 0;                           // where the rule starts in the file
+  std::vector<std::string> columns_read;  // the columns its condition reads
 };
 
 // The outcome for one row. Under first_match the first enabled rule whose condition is true wins;
