@@ -255,6 +255,20 @@ class BatchPredictor {
       errors_[*j] += errors;
     }
     const CheckedRuleSet& rs = *plan_.rs;
+    if (rs.policy != Policy::kFirstMatch) {
+      // Combining policies decide from every rule that fired, as RuleSet::Predict does.
+      Prediction p;
+      for (size_t r = 0; r < n; ++r) {
+        p.fired.clear();
+        for (int j : plan_.enabled) {
+          if (truth_[j][r] == Truth::kTrue) p.fired.push_back(j);
+        }
+        plan_.impl->Combine(&p);
+        class_index[begin + r] = p.class_index;
+        winner[r] = p.rule;
+      }
+      return true;
+    }
     for (size_t r = 0; r < n; ++r)
       class_index[begin + r] = winner[r] < 0 ? rs.default_class : rs.rules[winner[r]].predict;
     return true;
