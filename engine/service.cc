@@ -888,6 +888,8 @@ Result<std::unique_ptr<Service>> Service::Create(const std::string& rules_path,
                                                  ServiceOptions options,
                                                  std::unique_ptr<PredictionSink> sink,
                                                  std::vector<Diagnostic>* diagnostics) {
+  std::vector<Diagnostic> ignored;
+  if (diagnostics == nullptr) diagnostics = &ignored;
   auto impl = std::make_unique<Impl>();
   impl->rules_path = rules_path;
   impl->options = std::move(options);
@@ -901,7 +903,7 @@ Result<std::unique_ptr<Service>> Service::Create(const std::string& rules_path,
     auto labels = LabelLog::Open(impl->options.labels_path, impl->options.fsync, 100, &warning);
     if (!labels.ok()) return labels.status();
     impl->labels = std::move(*labels);
-    if (!warning.empty() && diagnostics != nullptr) {
+    if (!warning.empty()) {
       // Not a rule-file diagnostic, but the caller prints these; the path names the file.
       Diagnostic d;
       d.severity = Severity::kWarning;
@@ -937,7 +939,10 @@ HttpResponse Service::Handle(const HttpRequest& request) {
 
 void Service::CountTransportError(int status) { impl_->transport_errors[StatusSlot(status)] += 1; }
 
-Status Service::Reload(std::vector<Diagnostic>* diagnostics) { return impl_->Reload(diagnostics); }
+Status Service::Reload(std::vector<Diagnostic>* diagnostics) {
+  std::vector<Diagnostic> ignored;
+  return impl_->Reload(diagnostics != nullptr ? diagnostics : &ignored);
+}
 
 Status Service::Flush() {
   Status status = impl_->sink ? impl_->sink->Flush() : Status::Ok();
