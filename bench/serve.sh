@@ -30,6 +30,8 @@ tmp=$(mktemp -d)
 server_pid=
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
+# A copy, so that a rebuild during the run cannot mix two binaries.
+cp build/hunch "$tmp/hunch"
 threads=128  # server workers: more than any run's connections, so none waits for a worker
 
 # Request bodies: 200 transactions as {"id", "inputs"} with the types the rules declare.
@@ -46,7 +48,7 @@ export BODIES=$tmp/bodies.jsonl
 
 start_server() {  # start_server ARGS... -> sets server_pid, port
   rm -rf "$tmp/log"
-  build/hunch serve "$rules" --port 0 --threads "$threads" "$@" > "$tmp/server.out" 2> "$tmp/server.err" &
+  "$tmp/hunch" serve "$rules" --port 0 --threads "$threads" "$@" > "$tmp/server.out" 2> "$tmp/server.err" &
   server_pid=$!
   for _ in $(seq 100); do
     grep -q listening "$tmp/server.out" 2>/dev/null && break

@@ -1,6 +1,7 @@
 // HttpServer: cpp-httplib (the only file that includes it) in front of an HttpHandler.
 #include <fmt/format.h>
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <cerrno>
@@ -11,10 +12,18 @@
 
 namespace hunch {
 
+// cpp-httplib 0.11 listens with a backlog of 5 (a compile-time constant of the Debian library):
+// a burst of new connections then overflows the accept queue, and the kernel drops the clients'
+// handshakes, which retry after a second. The socket is reachable here to listen() again.
+class Server : public httplib::Server {
+ public:
+  int socket() const { return svr_sock_; }
+};
+
 struct HttpServer::Impl {
   HttpHandler* handler = nullptr;
   ServerOptions options;
-  httplib::Server server;
+  Server server;
   int port = -1;
   std::atomic<bool> stop_requested{false};
 };
@@ -65,7 +74,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(HttpHandler* handler,
   auto impl = std::make_unique<Impl>();
   impl->handler = handler;
   impl->options = options;
-  httplib::Server& server = impl->server;
+  Server& server = impl->server;
   const int threads = options.threads;
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server.set_payload_max_length(options.max_body_bytes);
@@ -123,6 +132,11 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(HttpHandler* handler,
   if (port <= 0) {
     return IoError(fmt::format("{}:{}: error: cannot listen: {}", options.host, options.port,
                                std::strerror(errno)));
+  }
+  // On Linux, listen() on a listening socket changes its backlog.
+  if (::listen(server.socket(), SOMAXCONN) != 0) {
+    return IoError(
+        fmt::format("{}:{}: error: listen: {}", options.host, port, std::strerror(errno)));
   }
   impl->port = port;
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
