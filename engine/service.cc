@@ -444,7 +444,7 @@ struct Service::Impl {
       out->cells[c] = std::move(text);
       out->present[c] = true;
     }
-    out->input_json = inputs->dump(-1, ' ', false, Json::error_handler_t::replace);
+    if (sink) out->input_json = inputs->dump(-1, ' ', false, Json::error_handler_t::replace);
   }
 
   HttpResponse Predict(const HttpRequest& request) {
@@ -857,8 +857,10 @@ std::string Service::Impl::MetricsText() const {
   out += fmt::format("hunch_log_bytes_total {}\n", log_stats.bytes);
   Help(&out, "hunch_log_errors_total", "counter",
        "Predictions refused (503) because the log could not take their record, plus failed "
-       "background writes.");
-  out += fmt::format("hunch_log_errors_total {}\n", log_errors.load() + log_stats.errors);
+       "background writes under --fsync interval.");
+  // Under kAlways and kNever a failed write is also a refused request, counted already.
+  const uint64_t background_errors = options.fsync == FsyncMode::kInterval ? log_stats.errors : 0;
+  out += fmt::format("hunch_log_errors_total {}\n", log_errors.load() + background_errors);
   Help(&out, "hunch_log_dropped_total", "counter",
        "Predictions answered 200 whose record was then lost (a failed background write under "
        "--fsync interval). Must stay 0.");
