@@ -450,7 +450,6 @@ Status PredictionLog::AppendBatch(std::vector<LogRecord>* records, std::vector<b
     std::unique_lock<std::mutex> lock(impl.mu);
     Batch& batch = *impl.open_batch;
     batch.bytes.reserve(batch.bytes.size() + bytes.size());
-    batch.entries.reserve(batch.entries.size() + entries.size());
     batch.entries.insert(batch.entries.end(), entries.begin(), entries.end());
     batch.bytes += bytes;
     Status status = impl.Commit(lock);

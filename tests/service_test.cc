@@ -301,31 +301,41 @@ TEST_CASE("Feedback appends labels that hunch dataset joins with the logged pred
   CHECK_THAT(row_b, Catch::StartsWith(",5,0,legit,,"));
 }
 
-TEST_CASE("A batch logged with fsync always is in the log with the event ids answered",
-          "[service]") {
+TEST_CASE("A logged batch is in the log whole, with the event ids answered", "[service]") {
+  const FsyncMode mode = GENERATE(FsyncMode::kAlways, FsyncMode::kInterval, FsyncMode::kNever);
   testing::TempDir dir("hunch_service_batch");
   LogOptions lo;
   lo.dir = dir.Child("log");
-  lo.fsync = FsyncMode::kAlways;
+  lo.fsync = mode;
   auto log = PredictionLog::Open(lo);
   REQUIRE(log.ok());
   PredictionLog* raw = log->get();
-  auto created = Service::Create(dir.Write("rules.yaml", kRules), {}, std::move(*log), nullptr);
+  ServiceOptions options;
+  options.fsync = mode;
+  auto created =
+      Service::Create(dir.Write("rules.yaml", kRules), options, std::move(*log), nullptr);
   REQUIRE(created.ok());
   HttpResponse r = (*created)->Handle({"POST", "/v1/predict", {}, R"({"instances": [
       {"id": "a", "inputs": {"amount": 1}}, {"id": "b", "inputs": {"amount": 2}},
-      {"id": "c", "inputs": {"amount": 3}}]})"});
+      {"id": "c", "inputs": {"amount": 3, "email": "x@mailinator.com"}}]})"});
   REQUIRE(r.status == 200);
-  CHECK(raw->stats().records == 3);  // written before the answer, not at Flush
-  std::vector<std::string> logged;
-  REQUIRE(ReadLog(
-              lo.dir,
-              [&](const std::string& line) { logged.push_back(Json::parse(line)["event_id"]); },
-              nullptr)
-              .ok());
+  // Written before the answer, except under kInterval, where Flush writes the queue.
+  if (mode != FsyncMode::kInterval) CHECK(raw->stats().records == 3);
+  REQUIRE((*created)->Flush().ok());
+  std::vector<Json> logged;
+  REQUIRE(
+      ReadLog(
+          lo.dir, [&](const std::string& line) { logged.push_back(Json::parse(line)); }, nullptr)
+          .ok());
   Json b = Body(r);
   REQUIRE(logged.size() == 3);
-  for (int i = 0; i < 3; ++i) CHECK(b["predictions"][i]["event_id"] == logged[i]);
+  for (int i = 0; i < 3; ++i) {
+    CHECK(b["predictions"][i]["event_id"] == logged[i]["event_id"]);
+    CHECK(logged[i]["inference_id"] == std::string(1, 'a' + i));
+    CHECK(logged[i]["input"]["amount"] == i + 1);
+  }
+  CHECK(logged[2]["output"]["rule"] == "disposable");
+  CHECK(logged[2]["output"]["fired"] == Json::array({"disposable"}));
 }
 
 TEST_CASE("Feedback is off without a labels file", "[service]") {
