@@ -93,6 +93,19 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(HttpHandler* handler,
   server.Patch(".*", answer);
   server.Delete(".*", answer);
   server.Options(".*", answer);
+  // cpp-httplib 0.11 applies the body limit to Content-Length only, and would read a chunked
+  // body of any size: chunked requests are refused before their body is read (this handler runs
+  // first), and the connection is closed since the body stays unread.
+  server.set_pre_routing_handler([handler](const httplib::Request& req, httplib::Response& res) {
+    if (!req.has_header("Transfer-Encoding")) return httplib::Server::HandlerResponse::Unhandled;
+    handler->CountTransportError(411);
+    res.status = 411;
+    res.set_header("Connection", "close");
+    res.set_content(
+        "{\"error\":\"chunked request bodies are not accepted: send a Content-Length\"}\n",
+        "application/json");
+    return httplib::Server::HandlerResponse::Handled;
+  });
   // Errors the library answers itself (413 body too large, 400 bad request line, 414 URI too
   // long) get a JSON body too; the handler's own errors already have one.
   const size_t max_body = options.max_body_bytes;

@@ -43,8 +43,8 @@ Route RouteOf(std::string_view path) {
 std::string_view RouteName(Route r) { return kRouteNames[r]; }
 
 // Statuses counted one by one; any other is counted under its class ("5xx").
-constexpr std::array<int, 13> kStatuses = {200, 400, 401, 404, 405, 408, 413,
-                                           414, 422, 431, 500, 503, 0};
+constexpr std::array<int, 14> kStatuses = {200, 400, 401, 404, 405, 408, 411,
+                                           413, 414, 422, 431, 500, 503, 0};
 size_t StatusSlot(int status) {
   for (size_t i = 0; i + 1 < kStatuses.size(); ++i) {
     if (kStatuses[i] == status) return i;

@@ -192,6 +192,20 @@ def test_endpoints_errors_reload_shutdown(tmp):
     check(reply.startswith("HTTP/1.1 400") and "Content-Length" in reply,
           f"POST without length: {reply!r}")
 
+    # A chunked body would escape the size limit in cpp-httplib 0.11: it is refused unread, and
+    # the connection is closed.
+    with socket.create_connection(("127.0.0.1", s.port), timeout=10) as sock:
+        sock.sendall(b"POST /v1/predict HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                     b"Content-Type: application/json\r\n\r\n" + b"1000\r\n" + b" " * 4096)
+        reply = b""
+        while True:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            reply += chunk
+    check(reply.startswith(b"HTTP/1.1 411") and reply.count(b"HTTP/1.1") == 1,
+          f"chunked body: {reply[:80]!r}")
+
     # A client that sends half a request is cut off after --timeout (1 s); others are served.
     slow = socket.create_connection(("127.0.0.1", s.port), timeout=10)
     slow.sendall(b"POST /v1/predict HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
@@ -268,6 +282,8 @@ def test_endpoints_errors_reload_shutdown(tmp):
           "metrics: predict 200s")
     check(metrics.get('hunch_http_requests_total{route="transport",status="413"}') == 1,
           "metrics: the body-limit 413 counted")
+    check(metrics.get('hunch_http_requests_total{route="transport",status="411"}') == 1,
+          "metrics: the chunked 411 counted")
     check(metrics.get('hunch_predictions_total{class="fraud"}') == 3, "metrics: fraud count")
     check(metrics.get("hunch_log_records_total") == 4, "metrics: log records")
     check(metrics.get("hunch_log_dropped_total") == 0, "metrics: dropped")
