@@ -20,6 +20,7 @@ void AddPredict(CLI::App& app, Runner* run);
 void AddDataset(CLI::App& app, Runner* run);
 void AddSql(CLI::App& app, Runner* run);
 void AddLabel(CLI::App& app, Runner* run);
+void AddServe(CLI::App& app, Runner* run);
 
 }  // namespace hunch::cli
 

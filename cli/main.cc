@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   hunch::cli::AddDataset(app, &run);
   hunch::cli::AddSql(app, &run);
   hunch::cli::AddLabel(app, &run);
+  hunch::cli::AddServe(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -191,6 +191,7 @@ struct PredictionLog::Impl {
     if (status.ok() && batch.sync) status = SyncSegment();
     if (!status.ok()) {
       ++errors;
+      failed_records += batch.entries.size();
       if (fd >= 0) ::close(fd);
       fd = -1;
     }
@@ -290,7 +291,8 @@ struct PredictionLog::Impl {
   uint64_t segment_bytes = 0;
   bool segment_dirty = false;  // written since its last fdatasync
 
-  std::atomic<uint64_t> records{0}, bytes{0}, sampled_out{0}, errors{0}, segments{0};
+  std::atomic<uint64_t> records{0}, bytes{0}, sampled_out{0}, errors{0}, segments{0},
+      failed_records{0};
 };
 
 Result<std::unique_ptr<PredictionLog>> PredictionLog::Open(const LogOptions& options) {
@@ -411,6 +413,54 @@ Status PredictionLog::Append(LogRecord* record, bool* kept) {
   }
 }
 
+Status PredictionLog::AppendBatch(std::vector<LogRecord>* records, std::vector<bool>* kept) {
+  Impl& impl = *impl_;
+  // Queued records cost no write each, so the one-by-one path is already a single commit.
+  if (impl.options.fsync == FsyncMode::kInterval) return PredictionSink::AppendBatch(records, kept);
+  kept->assign(records->size(), false);
+  try {
+    std::string bytes;
+    std::vector<Batch::Entry> entries;
+    for (size_t i = 0; i < records->size(); ++i) {
+      LogRecord& record = (*records)[i];
+      if (!impl.sampler.Keep()) {
+        ++impl.sampled_out;
+        continue;
+      }
+      Status valid = impl.options.validate_input ? CheckInputJson(record.input_json) : Status::Ok();
+      if (valid.ok() && record.timestamp_us < 0) {
+        valid = InvalidArgument(
+            fmt::format("prediction log: timestamp_us {} is before 1970", record.timestamp_us));
+      }
+      if (!valid.ok()) {
+        kept->assign(records->size(), false);
+        return valid;
+      }
+      const int64_t now = NowMicros();
+      if (record.event_id.empty()) record.event_id = NextEventId(now / 1000);
+      if (record.timestamp_us == 0) record.timestamp_us = now;
+      const size_t before = bytes.size();
+      bytes += LogRecordToJson(record, impl.options.sample_rate);
+      bytes += '\n';
+      entries.push_back({FloorDiv(record.timestamp_us, kMicrosPerHour), record.timestamp_us,
+                         bytes.size() - before});
+      (*kept)[i] = true;
+    }
+    if (entries.empty()) return Status::Ok();
+    std::unique_lock<std::mutex> lock(impl.mu);
+    Batch& batch = *impl.open_batch;
+    batch.bytes.reserve(batch.bytes.size() + bytes.size());
+    batch.entries.insert(batch.entries.end(), entries.begin(), entries.end());
+    batch.bytes += bytes;
+    Status status = impl.Commit(lock);
+    if (!status.ok()) kept->assign(records->size(), false);
+    return status;
+  } catch (const std::exception& e) {
+    kept->assign(records->size(), false);
+    return Status(StatusCode::kInternal, fmt::format("prediction log: {}", e.what()));
+  }
+}
+
 Status PredictionLog::Flush() {
   Impl& impl = *impl_;
   std::unique_lock<std::mutex> lock(impl.mu);
@@ -427,6 +477,7 @@ PredictionLog::Stats PredictionLog::stats() const {
   s.sampled_out = impl_->sampled_out;
   s.errors = impl_->errors;
   s.segments = impl_->segments;
+  s.failed_records = impl_->failed_records;
   return s;
 }
 

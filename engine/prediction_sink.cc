@@ -4,6 +4,19 @@
 
 namespace hunch {
 
+Status PredictionSink::AppendBatch(std::vector<LogRecord>* records, std::vector<bool>* kept) {
+  kept->assign(records->size(), false);
+  for (size_t i = 0; i < records->size(); ++i) {
+    bool one = false;
+    if (Status s = Append(&(*records)[i], &one); !s.ok()) {
+      kept->assign(records->size(), false);
+      return s;
+    }
+    (*kept)[i] = one;
+  }
+  return Status::Ok();
+}
+
 Result<std::unique_ptr<PredictionSink>> OpenPredictionSink(const LogOptions& options) {
   constexpr std::string_view kSqlitePrefix = "sqlite:";
   if (options.dir.starts_with(kSqlitePrefix)) {

@@ -59,6 +59,9 @@ class PredictionSink {
   virtual ~PredictionSink() = default;
   // Records one prediction (unless sampled out: Ok with *kept = false). Thread-safe.
   virtual Status Append(LogRecord* record, bool* kept = nullptr) = 0;
+  // Records several predictions, committed together where the sink can (one fdatasync for all
+  // under kAlways); `kept` gets one flag per record. On an error none counts as recorded.
+  virtual Status AppendBatch(std::vector<LogRecord>* records, std::vector<bool>* kept);
   // Makes everything recorded so far durable.
   virtual Status Flush() = 0;
 };
@@ -77,11 +80,15 @@ class PredictionLog : public PredictionSink {
   // Writes one record (unless sampled out: then returns Ok with *kept = false). With kAlways it
   // returns only after the record is durable. Fills record->event_id and timestamp_us if empty.
   Status Append(LogRecord* record, bool* kept = nullptr) override;
+  Status AppendBatch(std::vector<LogRecord>* records, std::vector<bool>* kept) override;
   // Writes everything buffered to disk now.
   Status Flush() override;
 
   struct Stats {
     uint64_t records = 0, bytes = 0, sampled_out = 0, errors = 0, segments = 0;
+    // Records of the batches whose write failed. Under kInterval, Append had already returned Ok
+    // for them: they are lost. Under the other modes their Append returned the error.
+    uint64_t failed_records = 0;
   };
   Stats stats() const;
 
