@@ -13,7 +13,7 @@ packages=(
   libpq-dev postgresql                        # hunch eval --db, the SQL parity tests' server
   python3 python3-numpy python3-sklearn python3-jsonschema  # oracles and checks in the tests
   pybind11-dev python3-dev python3-pybind11 python3-pytest python3-pandas  # the Python module, its tests
-  libcpp-httplib-dev wrk                      # hunch serve (HTTP server), its benchmark
+  libcpp-httplib-dev wrk curl                 # hunch serve (HTTP server), its benchmark, the tutorial
 )
 missing=()
 for p in "${packages[@]}"; do
