@@ -18,6 +18,7 @@ void AddExplain(CLI::App& app, Runner* run);
 void AddEval(CLI::App& app, Runner* run);
 void AddPredict(CLI::App& app, Runner* run);
 void AddDataset(CLI::App& app, Runner* run);
+void AddReport(CLI::App& app, Runner* run);
 
 }  // namespace hunch::cli
 

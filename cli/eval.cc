@@ -49,8 +49,9 @@ void AddEval(CLI::App& app, Runner* run) {
   sub->add_option("RULES", args->rules, "Rule file (YAML)")->required();
   sub->add_option("DATA", args->data, "Labeled data: CSV or JSONL, optionally .gz; '-' for stdin")
       ->required();
-  sub->add_option("--format", args->format, "text, json or markdown")
-      ->check(CLI::IsMember({"text", "json", "markdown"}));
+  sub->add_option("--format", args->format,
+                  "text, json, markdown or html (one self-contained page)")
+      ->check(CLI::IsMember({"text", "json", "markdown", "html"}));
   sub->add_option("-o,--output", args->output, "Write the report to this file instead of stdout");
   sub->add_option("--input-format", args->input_format, "csv, jsonl or auto (by extension)")
       ->check(CLI::IsMember({"csv", "jsonl", "auto"}));
@@ -78,7 +79,8 @@ void AddEval(CLI::App& app, Runner* run) {
       "Examples:\n"
       "  hunch eval examples/titanic/rules.yaml ../shared/data/titanic.csv\n"
       "  hunch eval rules.yaml data.jsonl.gz --format json -o report.json --slice-by country\n"
-      "  hunch eval rules.yaml data.csv --fail-under accuracy=0.8 --bootstrap 0",
+      "  hunch eval rules.yaml data.csv --fail-under accuracy=0.8 --bootstrap 0\n"
+      "  hunch eval rules.yaml data.csv --format html -o report.html",
       fmt::join(ReportMetricNames(), ", ")));
   sub->callback([run, args] {
     *run = [args]() -> int {
@@ -161,9 +163,10 @@ void AddEval(CLI::App& app, Runner* run) {
         return kUsage;
       }
       if (!spooled.empty()) report->data_path = "<stdin>";
-      std::string text = args->format == "json" ? ReportToJson(*report)
-                         : args->format == "markdown"
-                             ? ReportToMarkdown(*report)
+      std::string text = args->format == "json"       ? ReportToJson(*report)
+                         : args->format == "markdown" ? ReportToMarkdown(*report)
+                         : args->format == "html"
+                             ? ReportToHtml(*report)
                              : ReportToText(*report, args->output.empty() && isatty(STDOUT_FILENO));
       if (args->output.empty()) {
         std::cout << text;

@@ -14,13 +14,20 @@ int main(int argc, char** argv) {
       "  hunch check examples/fraud/rules.yaml --data examples/fraud/transactions.csv\n"
       "  hunch explain examples/fraud/rules.yaml --row '{\"amount\": 7200, \"account_age_days\": "
       "3}'\n"
-      "Run 'hunch COMMAND --help' for a command's options.");
+      "  hunch eval examples/fraud/rules.yaml examples/fraud/transactions.csv\n"
+      "  hunch eval examples/fraud/rules.yaml examples/fraud/transactions.csv --format html -o "
+      "report.html\n"
+      "  hunch report report.json -o report.html\n"
+      "  hunch predict examples/fraud/rules.yaml requests.jsonl --log logs/\n"
+      "  hunch dataset --log logs/ --labels labels.csv -o train.csv\n"
+      "Run 'hunch COMMAND --help' for a command's options and more examples.");
   hunch::cli::Runner run;
   hunch::cli::AddCheck(app, &run);
   hunch::cli::AddExplain(app, &run);
   hunch::cli::AddEval(app, &run);
   hunch::cli::AddPredict(app, &run);
   hunch::cli::AddDataset(app, &run);
+  hunch::cli::AddReport(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

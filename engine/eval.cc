@@ -866,6 +866,8 @@ Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path,
   }
   if (!status.ok()) return status;
   Report report = acc->Finish(display_path);
+  for (size_t j = 0; j < report.rules.size() && j < rules.rules().size(); ++j)
+    report.rules[j].when = rules.rules()[j].condition;
   report.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;
