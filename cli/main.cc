@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
       "  hunch eval examples/fraud/rules.yaml examples/fraud/transactions.csv --format html -o "
       "report.html\n"
       "  hunch report report.json -o report.html\n"
-      "  hunch predict examples/fraud/rules.yaml requests.jsonl --log logs/\n"
+      "  hunch predict examples/fraud/rules.yaml examples/fraud/transactions.csv --log logs/\n"
       "  hunch dataset --log logs/ --labels labels.csv -o train.csv\n"
       "Run 'hunch COMMAND --help' for a command's options and more examples.");
   hunch::cli::Runner run;

@@ -30,6 +30,7 @@ th, td { padding: .25rem .55rem; border-bottom: 1px solid #ddd; text-align: left
 thead th { border-bottom: 2px solid #999; font-weight: 600; }
 tbody th { font-weight: 500; overflow-wrap: break-word; }
 .meter { white-space: nowrap; }
+tbody th code { white-space: nowrap; }
 .num { text-align: right; white-space: nowrap; }
 .ci { color: #444; font-size: .85em; white-space: nowrap; }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); gap: .6rem;
@@ -59,6 +60,7 @@ footer dd { margin: 0; overflow-wrap: anywhere; }
   th, td { padding: .2rem .35rem; }
   svg.bar { width: 2.5rem; }
   td code.condition { display: inline-block; min-width: 12rem; }
+  tbody th code { white-space: normal; }
   footer dl { grid-template-columns: 1fr; }
   footer dd { margin-bottom: .3rem; }
 }
@@ -351,7 +353,7 @@ std::string HeatMap(const std::string& title, const std::string& description,
         "<text x=\"{}\" y=\"{}\" font-size=\"12\" font-weight=\"600\" text-anchor=\"middle\">"
         "<title>{}</title>{}</text>\n",
         N(kLeft + kCellW * (c + 0.5)), N(kTop - 8), Escape(column_labels[c]),
-        Escape(Shorten(column_labels[c], 12)));
+        Escape(Shorten(column_labels[c], 10)));
   }
   for (size_t r = 0; r < counts.size() && r < row_labels.size(); ++r) {
     int64_t total = 0;
@@ -361,7 +363,7 @@ std::string HeatMap(const std::string& title, const std::string& description,
         "<text x=\"{}\" y=\"{}\" font-size=\"12\" font-weight=\"600\" text-anchor=\"end\">"
         "<title>{}</title>{}</text>\n",
         N(kLeft - 6), N(y + kCellH / 2 + 4), Escape(row_labels[r]),
-        Escape(Shorten(row_labels[r], 18)));
+        Escape(Shorten(row_labels[r], 15)));
     for (size_t c = 0; c < counts[r].size() && c < column_labels.size(); ++c) {
       const double share =
           total > 0 ? static_cast<double>(counts[r][c]) / static_cast<double>(total) : 0;

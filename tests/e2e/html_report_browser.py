@@ -205,7 +205,7 @@ def check_example(hunch, browser, out_dir, name, rules, data):
     for attribute in parser.attributes:
         if attribute.startswith("on"):
             problems.append(f"the DOM has an event handler attribute {attribute}")
-    for width, height, label in ((1280, 2600, "desktop"), (390, 4200, "phone")):
+    for width, height, label in ((1280, 3400, "desktop"), (390, 6000, "phone")):
         shot = os.path.join(out_dir, f"{name}-{label}.png")
         _, shot_requests = browser.run(f"{name}-{label}", url, f"--screenshot={shot}",
                                        f"--window-size={width},{height}")
@@ -236,7 +236,7 @@ rules:
     predict: "\\"'><img src=x onerror=alert(1)>"
 """
 
-HOSTILE_DATA = """\
+HOSTILE_DATA = '''\
 text,n,y
 "<script>x</script>",1,0
 "<script>y</script>",0,0
@@ -245,7 +245,7 @@ text,n,y
 "<img src=x>",4,1
 "plain",5,2
 "<b>&amp;</b>",6,0
-"""
+'''
 
 
 def main():
