@@ -54,7 +54,8 @@ footer { margin-top: 2.5rem; padding-top: .5rem; border-top: 2px solid #ccc; fon
   color: #333; }
 footer dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: .4rem 0; }
 footer dt { font-weight: 600; }
-footer dd { margin: 0; overflow-wrap: anywhere; }
+footer dd { margin: 0; overflow-wrap: anywhere; min-width: 0; }
+footer code { overflow-wrap: anywhere; }
 @media (max-width: 40rem) {
   body { font-size: 14px; padding: .6rem; }
   th, td { padding: .2rem .35rem; }

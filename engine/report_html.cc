@@ -351,11 +351,12 @@ std::string Conditions(const Report& r) {
   std::vector<std::vector<Cell>> rows;
   for (size_t j = 0; j < r.rules.size(); ++j) {
     const RuleFigures& f = r.rules[j];
-    rows.push_back({{"<code>" + Escape(f.name) + "</code>"},
-                    {Escape(f.predict)},
-                    {"<code class=\"condition\">" + Text(f.when, fmt::format("/rules/{}/when", j)) +
-                     "</code>"},
-                    {f.enabled ? "yes" : Flag("disabled")}});
+    rows.push_back(
+        {{"<code>" + BreakableText(f.name, fmt::format("/rules/{}/name", j)) + "</code>"},
+         {Escape(f.predict)},
+         {"<code class=\"condition\">" + Text(f.when, fmt::format("/rules/{}/when", j)) +
+          "</code>"},
+         {f.enabled ? "yes" : Flag("disabled")}});
   }
   return html::Section(
       "conditions", "The rules as written",
