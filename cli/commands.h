@@ -21,6 +21,7 @@ void AddDataset(CLI::App& app, Runner* run);
 void AddSql(CLI::App& app, Runner* run);
 void AddLabel(CLI::App& app, Runner* run);
 void AddServe(CLI::App& app, Runner* run);
+void AddReport(CLI::App& app, Runner* run);
 
 }  // namespace hunch::cli
 

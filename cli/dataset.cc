@@ -29,8 +29,8 @@ void AddDataset(CLI::App& app, Runner* run) {
   sub->add_option("--label-column", o->label_column,
                   "Name of the label column (default: the rule file's label)");
   sub->footer(
-      "Counts go to stderr. The output is valid input for `hunch eval` with the same rule file, "
-      "e.g.\n"
+      "Counts go to stderr. The output is valid input for `hunch eval` with the same rule file.\n"
+      "Examples:\n"
       "  hunch dataset --log logs/ --labels labels.csv -o train.csv\n"
       "  hunch eval rules.yaml train.csv --slice-by hunch_ruleset_version");
   sub->callback([run, o] {

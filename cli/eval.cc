@@ -61,8 +61,9 @@ void AddEval(CLI::App& app, Runner* run) {
       "Run the eval query in this database: sqlite:PATH, or a PostgreSQL connection string");
   sub->add_option("--table", args->table, "With --db: the table (default: data)");
   counts_option->excludes(db_option);
-  sub->add_option("--format", args->format, "text, json or markdown")
-      ->check(CLI::IsMember({"text", "json", "markdown"}));
+  sub->add_option("--format", args->format,
+                  "text, json, markdown or html (one self-contained page)")
+      ->check(CLI::IsMember({"text", "json", "markdown", "html"}));
   sub->add_option("-o,--output", args->output, "Write the report to this file instead of stdout");
   sub->add_option("--input-format", args->input_format, "csv, jsonl or auto (by extension)")
       ->check(CLI::IsMember({"csv", "jsonl", "auto"}));
@@ -91,7 +92,8 @@ void AddEval(CLI::App& app, Runner* run) {
       "  hunch eval examples/titanic/rules.yaml ../shared/data/titanic.csv\n"
       "  hunch eval rules.yaml data.jsonl.gz --format json -o report.json --slice-by country\n"
       "  hunch eval rules.yaml data.csv --fail-under accuracy=0.8 --bootstrap 0\n"
-      "  hunch eval rules.yaml --db postgresql:///warehouse --table transactions",
+      "  hunch eval rules.yaml --db postgresql:///warehouse --table transactions\n"
+      "  hunch eval rules.yaml data.csv --format html -o report.html",
       fmt::join(ReportMetricNames(), ", ")));
   sub->callback([run, args] {
     *run = [args]() -> int {
@@ -198,9 +200,10 @@ void AddEval(CLI::App& app, Runner* run) {
         return kUsage;
       }
       if (!spooled.empty()) report->data_path = "<stdin>";
-      std::string text = args->format == "json" ? ReportToJson(*report)
-                         : args->format == "markdown"
-                             ? ReportToMarkdown(*report)
+      std::string text = args->format == "json"       ? ReportToJson(*report)
+                         : args->format == "markdown" ? ReportToMarkdown(*report)
+                         : args->format == "html"
+                             ? ReportToHtml(*report)
                              : ReportToText(*report, args->output.empty() && isatty(STDOUT_FILENO));
       if (args->output.empty()) {
         std::cout << text;

@@ -14,7 +14,13 @@ int main(int argc, char** argv) {
       "  hunch check examples/fraud/rules.yaml --data examples/fraud/transactions.csv\n"
       "  hunch explain examples/fraud/rules.yaml --row '{\"amount\": 7200, \"account_age_days\": "
       "3}'\n"
-      "Run 'hunch COMMAND --help' for a command's options.");
+      "  hunch eval examples/fraud/rules.yaml examples/fraud/transactions.csv\n"
+      "  hunch eval examples/fraud/rules.yaml examples/fraud/transactions.csv --format html -o "
+      "report.html\n"
+      "  hunch report report.json -o report.html\n"
+      "  hunch predict examples/fraud/rules.yaml examples/fraud/transactions.csv --log logs/\n"
+      "  hunch dataset --log logs/ --labels labels.csv -o train.csv\n"
+      "Run 'hunch COMMAND --help' for a command's options and more examples.");
   hunch::cli::Runner run;
   hunch::cli::AddCheck(app, &run);
   hunch::cli::AddExplain(app, &run);
@@ -24,6 +30,7 @@ int main(int argc, char** argv) {
   hunch::cli::AddSql(app, &run);
   hunch::cli::AddLabel(app, &run);
   hunch::cli::AddServe(app, &run);
+  hunch::cli::AddReport(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

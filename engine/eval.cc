@@ -1058,6 +1058,7 @@ Report BuildEvalReport(const CheckedRuleSet& rs, const EvalTotals& t, const Eval
     const RuleCounts& c = t.stats.counts()[j];
     RuleFigures f;
     f.name = rs.rules[j].name;
+    f.when = rs.rules[j].when;
     f.predict = rs.rules[j].predict < 0 ? "abstain" : rs.class_names[rs.rules[j].predict];
     f.enabled = rs.rules[j].enabled;
     f.fires = c.fires;

@@ -331,11 +331,13 @@ std::string ReportToJson(const Report& r) {
                      {{"class", r.majority_class},
                       {"accuracy", r.majority.accuracy},
                       {"macro_f1", r.majority.macro.f1},
+                      {"weighted_f1", r.majority.weighted.f1},
                       {"balanced_accuracy", r.majority.balanced_accuracy},
                       {"kappa", r.majority.kappa}}},
                     {"stratified",
                      {{"accuracy", r.stratified.accuracy},
                       {"macro_f1", r.stratified.macro.f1},
+                      {"weighted_f1", r.stratified.weighted.f1},
                       {"balanced_accuracy", r.stratified.balanced_accuracy},
                       {"kappa", r.stratified.kappa}}}};
   json intervals = {{"resamples", r.bootstrap_resamples},
@@ -356,6 +358,7 @@ std::string ReportToJson(const Report& r) {
   for (const auto& f : r.rules) {
     rules.push_back({{"name", f.name},
                      {"predict", f.predict},
+                     {"when", f.when},
                      {"enabled", f.enabled},
                      {"fires", f.fires},
                      {"wins", f.wins},
@@ -375,7 +378,9 @@ std::string ReportToJson(const Report& r) {
     }
   }
   j["rules"] = rules;
-  j["default"] = {{"rows", r.default_rows}, {"correct", r.default_correct}};
+  j["default"] = {{"rows", r.default_rows},
+                  {"correct", r.default_correct},
+                  {"abstains", !r.default_predicts_class}};
   json slices = json::object();
   for (const auto& s : r.slices) {
     slices[s.key] = {{"rows", s.rows},

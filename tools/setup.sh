@@ -14,6 +14,7 @@ packages=(
   python3 python3-numpy python3-sklearn python3-jsonschema  # oracles and checks in the tests
   pybind11-dev python3-dev python3-pybind11 python3-pytest python3-pandas  # the Python module, its tests
   libcpp-httplib-dev wrk curl                 # hunch serve (HTTP server), its benchmark, the tutorial
+  chromium fonts-dejavu-core                  # the browser test of the HTML reports
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -627,6 +627,8 @@ def check_case(case, report, oracle):
              major["accuracy"])
     ck.value("baselines.majority.macro_f1", get(report, "baselines", "majority", "macro_f1"),
              major["macro"][2])
+    ck.value("baselines.majority.weighted_f1", get(report, "baselines", "majority", "weighted_f1"),
+             major["weighted"][2])
     ck.value("baselines.majority.balanced_accuracy",
              get(report, "baselines", "majority", "balanced_accuracy"), major["balanced_accuracy"])
     ck.value("baselines.majority.kappa", get(report, "baselines", "majority", "kappa"), major["kappa"])
@@ -645,6 +647,8 @@ def check_case(case, report, oracle):
              get(report, "baselines", "stratified", "accuracy"), strat["accuracy"])
     ck.value("baselines.stratified.macro_f1", get(report, "baselines", "stratified", "macro_f1"),
              strat["macro"][2])
+    ck.value("baselines.stratified.weighted_f1",
+             get(report, "baselines", "stratified", "weighted_f1"), strat["weighted"][2])
     ck.value("baselines.stratified.balanced_accuracy",
              get(report, "baselines", "stratified", "balanced_accuracy"), strat["balanced_accuracy"])
     ck.value("baselines.stratified.kappa", get(report, "baselines", "stratified", "kappa"),
@@ -694,6 +698,7 @@ def check_case(case, report, oracle):
         ck.value(f"{w}.errors", get(r, "errors"), int(errors[j]))
     no_rule = ~F.any(axis=1)
     ck.value("default.rows", get(report, "default", "rows"), int(no_rule.sum()))
+    ck.value("default.abstains", get(report, "default", "abstains"), case.default == "abstain")
     ck.value("default.correct", get(report, "default", "correct"),
              int((no_rule & (pred == y)).sum()) if case.default != "abstain" else 0)
 

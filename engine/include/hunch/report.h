@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "hunch/status.h"
+
 namespace hunch {
 
 struct ClassFigures {
@@ -27,6 +29,7 @@ struct MetricFigures {
 struct RuleFigures {
   std::string name;
   std::string predict;  // class name or "abstain"
+  std::string when;     // the condition as written
   bool enabled = true;
   int64_t fires = 0;                   // rows where the condition is true
   int64_t wins = 0;                    // rows it decided (first to fire)
@@ -126,6 +129,12 @@ std::string ReportToJson(const Report& r);
 std::string ReportToText(const Report& r, bool color = false);
 // The report as Markdown tables.
 std::string ReportToMarkdown(const Report& r);
+// The report as one self-contained HTML page: inline CSS and SVG charts, no script, no external
+// requests; every string from the rule file or the data is escaped (engine/report_html.cc).
+std::string ReportToHtml(const Report& r);
+// Reads a report written by ReportToJson back (`path` names it in errors): ReportToJson of the
+// result is the same text. Fails with kDataError naming the field when the JSON is not a report.
+Result<Report> ReportFromJson(const std::string& json_text, const std::string& path);
 
 // A headline figure by name, for --fail-under: accuracy, balanced_accuracy, kappa, coverage,
 // macro_precision, macro_recall, macro_f1, weighted_f1, and for a binary rule set with a positive
