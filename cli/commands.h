@@ -18,6 +18,8 @@ void AddExplain(CLI::App& app, Runner* run);
 void AddEval(CLI::App& app, Runner* run);
 void AddPredict(CLI::App& app, Runner* run);
 void AddDataset(CLI::App& app, Runner* run);
+void AddCompare(CLI::App& app, Runner* run);
+void AddDiff(CLI::App& app, Runner* run);
 
 }  // namespace hunch::cli
 

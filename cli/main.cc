@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   hunch::cli::AddEval(app, &run);
   hunch::cli::AddPredict(app, &run);
   hunch::cli::AddDataset(app, &run);
+  hunch::cli::AddCompare(app, &run);
+  hunch::cli::AddDiff(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

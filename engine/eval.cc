@@ -19,6 +19,7 @@
 #include "engine/metrics.h"
 #include "engine/rule_stats.h"
 #include "engine/ruleset_impl.h"
+#include "engine/scores.h"
 #include "engine/table_reader.h"
 #include "engine/vector_eval.h"
 #include "rules/text.h"
@@ -105,6 +106,9 @@ struct EvalPlan {
   std::vector<int> column_h;  // header index of each schema column, -1 if absent
   std::vector<int> slice_h;
   int shadow_h = -1;
+  int key_h = -1;          // EvalOptions::key_column
+  bool keep_rows = false;  // fill RowOutcomes
+  bool scored = false;     // count outcomes per winning rule, for the rules' scores
   std::unordered_map<std::string, int> class_of_raw;
   std::unordered_map<std::string, int> class_of_name;
 
@@ -144,6 +148,12 @@ class Accumulator {
     for (int j : plan.enabled) truth_[j].resize(kBatchRows);
     actual_.reserve(kBatchRows);
     slice_keys_.resize(plan.slice_h.size());
+    if (plan.scored) wins_by_class_.assign((plan.rs->rules.size() + 1) * plan.k, 0);
+    if (plan.keep_rows) {
+      for (const auto& name : plan.options->slice_by) kept_.slice_names.push_back(name);
+      for (const auto& sl : plan.rs->slices) kept_.slice_names.push_back(sl.name);
+      kept_.slice_values.resize(slices_.size());
+    }
   }
 
   void Add(const RawRecord& rec) {
@@ -163,6 +173,11 @@ class Accumulator {
       return;
     }
     actual_.push_back(label);
+    if (p.keep_rows) {
+      kept_.record.push_back(rows_ - 1);
+      if (p.key_h >= 0)
+        kept_.key.emplace_back(rec.present[p.key_h] ? rec.cells[p.key_h] : std::string_view());
+    }
     for (int c : p.used_columns) {
       const int h = p.column_h[c];
       ColumnVector& col = batch_.columns[c];
@@ -240,8 +255,15 @@ class Accumulator {
           errored_.push_back(j);
         }
       }
-      const int predicted = fired_.empty() ? rs.default_class : rs.rules[fired_[0]].predict;
+      const int winner = fired_.empty() ? -1 : fired_[0];
+      const int predicted = winner < 0 ? rs.default_class : rs.rules[winner].predict;
       const int column = predicted < 0 ? p.k : predicted;
+      if (p.scored) ++wins_by_class_[(winner + 1) * p.k + actual];
+      if (p.keep_rows) {
+        kept_.actual.push_back(actual);
+        kept_.predicted.push_back(predicted);
+        kept_.rule.push_back(winner);
+      }
       ++confusion_.at(actual, column);
       if (fired_.empty() && predicted == actual) ++default_correct_;
       stats_.AddRow(fired_, votes_, errored_, actual);
@@ -256,11 +278,18 @@ class Accumulator {
         }
       }
       size_t t = 0;
-      for (; t < p.slice_h.size(); ++t) slices_[t].Add(slice_keys_[t][r], actual, column);
+      for (; t < p.slice_h.size(); ++t) {
+        slices_[t].Add(slice_keys_[t][r], actual, column);
+        if (p.keep_rows) kept_.slice_values[t].push_back(slice_keys_[t][r]);
+      }
       if (!rs.slices.empty()) {
         RowValues(r, &row);
-        for (const auto& sl : rs.slices)
-          slices_[t++].Add(SliceValueText(Evaluate(sl.expr, row)), actual, column);
+        for (const auto& sl : rs.slices) {
+          std::string value = SliceValueText(Evaluate(sl.expr, row));
+          slices_[t].Add(value, actual, column);
+          if (p.keep_rows) kept_.slice_values[t].push_back(std::move(value));
+          ++t;
+        }
       }
     }
     actual_.clear();
@@ -276,7 +305,9 @@ class Accumulator {
     }
   }
 
-  void Merge(const Accumulator& o) {
+  void Merge(Accumulator& o) {
+    if (plan_.keep_rows) AppendRows(std::move(o.kept_), rows_);
+    for (size_t i = 0; i < wins_by_class_.size(); ++i) wins_by_class_[i] += o.wins_by_class_[i];
     rows_ += o.rows_;
     missing_label_ += o.missing_label_;
     unknown_label_ += o.unknown_label_;
@@ -298,9 +329,25 @@ class Accumulator {
   }
 
   Report Finish(const std::string& display_path) const;
+  RowOutcomes TakeRows() { return std::move(kept_); }
 
  private:
   static constexpr int kNoShadow = -3, kUnrecognized = -2;
+
+  // Appends the rows of a later part of the input whose first record is record `offset` here.
+  void AppendRows(RowOutcomes&& o, int64_t offset) {
+    for (int64_t r : o.record) kept_.record.push_back(r + offset);
+    auto append = [](auto& to, auto& from) {
+      to.insert(to.end(), std::make_move_iterator(from.begin()),
+                std::make_move_iterator(from.end()));
+    };
+    append(kept_.actual, o.actual);
+    append(kept_.predicted, o.predicted);
+    append(kept_.rule, o.rule);
+    append(kept_.key, o.key);
+    for (size_t t = 0; t < kept_.slice_values.size(); ++t)
+      append(kept_.slice_values[t], o.slice_values[t]);
+  }
 
   int ShadowDecision(const RawRecord& rec) const {
     const EvalPlan& p = plan_;
@@ -361,6 +408,8 @@ class Accumulator {
   std::vector<std::vector<Truth>> truth_;
   VectorCondition::Scratch scratch_;
   std::vector<int> fired_, votes_, errored_;
+  std::vector<int64_t> wins_by_class_;  // (winning rule + 1) x actual class, when scored
+  RowOutcomes kept_;                    // when keep_rows
 };
 
 Report Accumulator::Finish(const std::string& display_path) const {
@@ -440,6 +489,24 @@ Report Accumulator::Finish(const std::string& display_path) const {
     sh.shadow_accuracy = static_cast<double>(shadow_correct_) / m;
     report.shadow = sh;
   }
+  if (plan_.scored) {
+    std::vector<scores::Tie> ties;
+    for (int w = -1; w < static_cast<int>(rs.rules.size()); ++w) {
+      const int64_t* counts = &wins_by_class_[(w + 1) * k];
+      const double positives = static_cast<double>(counts[rs.positive_class]);
+      const double negatives = static_cast<double>(counts[1 - rs.positive_class]);
+      if (positives + negatives > 0)
+        ties.push_back({scores::RuleScore(rs, w), positives, negatives});
+    }
+    ties = scores::GroupTies(std::move(ties));
+    ScoreFigures sf;
+    sf.rows = report.labeled_rows;
+    scores::Ranking ranking = scores::Rank(ties);
+    sf.roc_auc = ranking.roc_auc;
+    sf.average_precision = ranking.average_precision;
+    sf.calibration = scores::Calibrate(ties);
+    report.scores = std::move(sf);
+  }
   for (const auto& table : slices_) {
     for (const auto& g : table.Groups()) {
       metrics::Scores sc = metrics::Compute(g.confusion);
@@ -478,6 +545,11 @@ Result<EvalPlan> MakePlan(const RuleSet& rules, const std::vector<std::string>& 
     p.shadow_h = header_index(options.shadow_column);
     if (p.shadow_h < 0) return unknown_column("shadow", options.shadow_column);
   }
+  if (!options.key_column.empty()) {
+    p.key_h = header_index(options.key_column);
+    if (p.key_h < 0) return unknown_column("id", options.key_column);
+  }
+  p.scored = scores::HasScores(rs);
   p.k = static_cast<int>(rs.class_names.size());
   for (int i = 0; i < p.k; ++i) {
     p.class_of_raw.emplace(rs.raw_labels[i], i);
@@ -620,6 +692,11 @@ Status RunParallel(CsvChunker& chunker, const EvalPlan& plan, int threads, Accum
 
 Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path,
                             const EvalOptions& options) {
+  return EvaluateFile(rules, path, options, nullptr);
+}
+
+Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path,
+                            const EvalOptions& options, RowOutcomes* rows) {
   const auto started = std::chrono::steady_clock::now();
   auto format = ParseInputFormat(options.data.format);
   if (!format.ok()) return format.status();
@@ -641,6 +718,7 @@ Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path,
     auto p = MakePlan(rules, (*chunker)->header(), display_path, options);
     if (!p.ok()) return p.status();
     plan = std::move(*p);
+    plan->keep_rows = rows != nullptr;
     acc = std::make_unique<Accumulator>(*plan);
     status = RunParallel(**chunker, *plan, threads, acc.get());
   } else {
@@ -649,11 +727,13 @@ Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path,
     auto p = MakePlan(rules, (*opened)->header(), display_path, options);
     if (!p.ok()) return p.status();
     plan = std::move(*p);
+    plan->keep_rows = rows != nullptr;
     acc = std::make_unique<Accumulator>(*plan);
     status = RunSequential(**opened, options, acc.get());
   }
   if (!status.ok()) return status;
   Report report = acc->Finish(display_path);
+  if (rows != nullptr) *rows = acc->TakeRows();
   report.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;
