@@ -130,7 +130,7 @@ CompareSections BuildCompareSections(const Comparison& c) {
       "p = {}",
       discordant, c.contingency.only_a, c.a_name, c.contingency.only_b, c.b_name,
       c.contingency.mcnemar_p >= 0.001 ? fmt::format("{:.4f}", c.contingency.mcnemar_p)
-                                       : fmt::format("{:.2e}", c.contingency.mcnemar_p));
+                                       : fmt::format("{:.1e}", c.contingency.mcnemar_p));
   s.per_class.push_back(
       {"class", "support", "metric", c.a_name, c.b_name, "difference", "95% CI", ""});
   for (const auto& pc : c.per_class) {

@@ -202,16 +202,13 @@ DiffTables BuildDiffTables(const RuleSetDiff& d) {
   const Comparison& c = d.comparison;
   DiffTables t;
   std::vector<std::string> labels = c.classes;
-  labels.push_back("abstain");
+  if (c.can_abstain) labels.push_back("abstain");  // else its row and column are all zero
   std::vector<std::string> head = {"old \\ new"};
   for (const auto& l : labels) head.push_back(l);
   t.transitions.push_back(head);
-  for (size_t i = 0; i < d.transitions.size(); ++i) {
-    int64_t sum = 0;
-    for (int64_t v : d.transitions[i]) sum += v;
-    if (sum == 0 && i == c.classes.size()) continue;  // no abstain row when nothing abstained
+  for (size_t i = 0; i < labels.size(); ++i) {
     std::vector<std::string> line = {labels[i]};
-    for (size_t j = 0; j < d.transitions[i].size(); ++j)
+    for (size_t j = 0; j < labels.size(); ++j)
       line.push_back(i == j ? "-" : std::to_string(d.transitions[i][j]));
     t.transitions.push_back(line);
   }

@@ -107,19 +107,25 @@ TEST_CASE("ROC AUC and average precision with tied scores follow their definitio
 
 TEST_CASE("Calibration bins put a score on an edge in the lower bin, as numpy's edges do",
           "[compare]") {
-  // Edge 3 is 3 * 0.1 = 0.30000000000000004 in numpy.linspace(0, 1, 11): 0.3 falls below it.
-  const std::vector<CalibrationBin> bins = scores::Calibrate(
-      scores::GroupTies({{0.3, 1, 1}, {0.30000000000000004, 0, 2}, {0.0, 0, 3}, {1.0, 4, 0}}));
-  REQUIRE(bins.size() == 3);
+  // numpy.linspace(0, 1, 11)[3] is 3 * 0.1 = 0.30000000000000004: 0.3 and the edge itself fall in
+  // the bin below it (searchsorted, side "left"); the next double above the edge does not.
+  const double edge = 3 * 0.1;
+  const std::vector<CalibrationBin> bins = scores::Calibrate(scores::GroupTies(
+      {{0.3, 1, 1}, {edge, 0, 2}, {std::nextafter(edge, 1.0), 1, 0}, {0.0, 0, 3}, {1.0, 4, 0}}));
+  REQUIRE(bins.size() == 4);
   CHECK(bins[0].low == 0.0);
   CHECK(bins[0].rows == 3);
+  CHECK(bins[0].observed == 0);
   CHECK(bins[1].low == Approx(0.2));
-  CHECK(bins[1].rows == 6);
+  CHECK(bins[1].rows == 4);
   CHECK(bins[1].positives == 1);
-  CHECK(bins[1].observed == Approx(1.0 / 6));
-  CHECK(bins[2].high == 1.0);
-  CHECK(bins[2].rows == 4);
-  CHECK(bins[2].mean_score == 1.0);
+  CHECK(bins[1].observed == 0.25);
+  CHECK(bins[1].mean_score == Approx((2 * 0.3 + 2 * edge) / 4));
+  CHECK(bins[2].low == edge);
+  CHECK(bins[2].rows == 1);
+  CHECK(bins[3].high == 1.0);
+  CHECK(bins[3].rows == 4);
+  CHECK(bins[3].mean_score == 1.0);
 }
 
 namespace {
