@@ -223,7 +223,7 @@ Result<Comparison> CompareWithPredictions(const RuleSet& rules, const std::strin
   c.classes = rs.class_names;
   c.can_abstain = report->can_abstain;
   c.b_description = options.predictions_path;
-  ComparePaired(paired, options.eval.bootstrap, options.eval.seed, &c);
+  ComparePaired(paired, options.eval.bootstrap, options.eval.seed, &c, options.eval.threads);
   c.a_report = std::move(*report);
   c.predictions = source;
   c.baseline = check;

@@ -121,7 +121,7 @@ Result<RuleSetDiff> DiffRuleSets(const RuleSet& old_rules, const RuleSet& new_ru
   c.classes = old_rs.class_names;
   c.can_abstain = before->can_abstain || after->can_abstain;
   c.b_description = new_rs.file.name.text;
-  ComparePaired(paired, options.eval.bootstrap, options.eval.seed, &c);
+  ComparePaired(paired, options.eval.bootstrap, options.eval.seed, &c, options.eval.threads);
   c.verdict_metric = options.metric;
   c.verdict = Verdict(c, options.metric, &c.winner);
 

@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <random>
+#include <thread>
 #include <unordered_map>
 
 #include "engine/metrics.h"
@@ -130,17 +132,81 @@ size_t DrawIndex(std::mt19937_64& rng, size_t n) {
   return static_cast<size_t>((static_cast<unsigned __int128>(rng()) * n) >> 64);
 }
 
-// Ranking figures of rows visited in `order` (scores highest first), each weighted.
-scores::Ranking RankWeighted(const std::vector<uint32_t>& order, const std::vector<double>& score,
-                             const std::vector<uint8_t>& positive,
-                             const std::vector<int32_t>& weight, std::vector<scores::Tie>* ties) {
-  ties->clear();
-  for (uint32_t i : order) {
-    if (weight[i] == 0) continue;
-    if (ties->empty() || ties->back().score != score[i]) ties->push_back({score[i], 0, 0});
-    (positive[i] ? ties->back().positives : ties->back().negatives) += weight[i];
+// A seed per resample, so that the draws do not depend on how resamples are shared by threads.
+uint64_t ResampleSeed(uint64_t seed, int resample) {
+  uint64_t z = seed ^ 0x5c0e5c0e5c0e5c0eULL;
+  z += 0x9e3779b97f4a7c15ULL * (static_cast<uint64_t>(resample) + 1);  // SplitMix64
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+// The row-level paired bootstrap of ROC AUC and average precision (b - a for each resample; NaN
+// for ROC AUC when a resample holds one class). The rows are laid out by b's score, highest first,
+// each with the rank of its score among a's and b's distinct scores, so that a resample is n
+// random draws and one sequential pass. Resamples are shared out over `threads`.
+void BootstrapScores(const PairedRows& rows, const std::vector<uint8_t>& positive, int resamples,
+                     uint64_t seed, int threads, std::vector<double>* roc,
+                     std::vector<double>* ap) {
+  const size_t n = rows.actual.size();
+  std::vector<uint32_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = static_cast<uint32_t>(i);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t x, uint32_t y) { return rows.b_score[x] > rows.b_score[y]; });
+  std::vector<double> a_levels = rows.a_score;
+  std::sort(a_levels.begin(), a_levels.end(), std::greater<>());
+  a_levels.erase(std::unique(a_levels.begin(), a_levels.end()), a_levels.end());
+  std::vector<uint8_t> sorted_positive(n);
+  std::vector<uint32_t> a_group(n), b_group(n);
+  for (size_t p = 0; p < n; ++p) {
+    const uint32_t i = order[p];
+    sorted_positive[p] = positive[i];
+    a_group[p] = static_cast<uint32_t>(
+        std::lower_bound(a_levels.begin(), a_levels.end(), rows.a_score[i], std::greater<>()) -
+        a_levels.begin());
+    b_group[p] =
+        p == 0 ? 0 : b_group[p - 1] + (rows.b_score[i] != rows.b_score[order[p - 1]] ? 1 : 0);
   }
-  return scores::Rank(*ties);
+  auto work = [&](int first, int step) {
+    std::vector<uint32_t> weight(n);
+    std::vector<double> a_positives(a_levels.size()), a_negatives(a_levels.size());
+    for (int r = first; r < resamples; r += step) {
+      std::mt19937_64 rng(ResampleSeed(seed, r));
+      std::fill(weight.begin(), weight.end(), 0);
+      for (size_t i = 0; i < n; ++i) ++weight[DrawIndex(rng, n)];
+      std::fill(a_positives.begin(), a_positives.end(), 0);
+      std::fill(a_negatives.begin(), a_negatives.end(), 0);
+      scores::RankWalk b_walk;
+      double tie_positives = 0, tie_negatives = 0;
+      for (size_t p = 0; p < n; ++p) {
+        if (p > 0 && b_group[p] != b_group[p - 1]) {
+          b_walk.Add(tie_positives, tie_negatives);
+          tie_positives = tie_negatives = 0;
+        }
+        const double w = weight[p];
+        if (w == 0) continue;
+        if (sorted_positive[p]) {
+          tie_positives += w;
+          a_positives[a_group[p]] += w;
+        } else {
+          tie_negatives += w;
+          a_negatives[a_group[p]] += w;
+        }
+      }
+      b_walk.Add(tie_positives, tie_negatives);
+      scores::RankWalk a_walk;
+      for (size_t g = 0; g < a_levels.size(); ++g) a_walk.Add(a_positives[g], a_negatives[g]);
+      const scores::Ranking ra = a_walk.Finish(), rb = b_walk.Finish();
+      (*roc)[r] = ra.roc_auc && rb.roc_auc ? *rb.roc_auc - *ra.roc_auc
+                                           : std::numeric_limits<double>::quiet_NaN();
+      (*ap)[r] = rb.average_precision - ra.average_precision;
+    }
+  };
+  const int workers = std::max(1, std::min(threads, resamples));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < workers; ++t) pool.emplace_back(work, t, workers);
+  work(0, workers);
+  for (auto& t : pool) t.join();
 }
 
 ScoreFigures FiguresOfScores(const std::vector<double>& score,
@@ -163,7 +229,8 @@ ScoreFigures FiguresOfScores(const std::vector<double>& score,
 }
 
 // ROC AUC and average precision of both systems, with paired row-level bootstrap intervals.
-void CompareScores(const PairedRows& rows, int resamples, uint64_t seed, Comparison* c) {
+void CompareScores(const PairedRows& rows, int resamples, uint64_t seed, int threads,
+                   Comparison* c) {
   const size_t n = rows.actual.size();
   std::vector<uint8_t> positive(n);
   for (size_t i = 0; i < n; ++i) positive[i] = rows.actual[i] == rows.positive_class;
@@ -176,27 +243,9 @@ void CompareScores(const PairedRows& rows, int resamples, uint64_t seed, Compari
   MetricDelta ap =
       Delta("average_precision", c->a_scores->average_precision, c->b_scores->average_precision);
   if (resamples > 0 && n > 0) {
-    auto sorted = [n](const std::vector<double>& score) {
-      std::vector<uint32_t> order(n);
-      for (size_t i = 0; i < n; ++i) order[i] = static_cast<uint32_t>(i);
-      std::stable_sort(order.begin(), order.end(),
-                       [&](uint32_t x, uint32_t y) { return score[x] > score[y]; });
-      return order;
-    };
-    const std::vector<uint32_t> a_order = sorted(rows.a_score), b_order = sorted(rows.b_score);
-    std::vector<double> roc_samples, ap_samples;
-    std::vector<int32_t> weight(n);
-    std::vector<scores::Tie> ties;
-    std::mt19937_64 rng(seed ^ 0x5c0e5c0e5c0e5c0eULL);
-    for (int r = 0; r < resamples; ++r) {
-      std::fill(weight.begin(), weight.end(), 0);
-      for (size_t i = 0; i < n; ++i) ++weight[DrawIndex(rng, n)];
-      const scores::Ranking ra = RankWeighted(a_order, rows.a_score, positive, weight, &ties);
-      const scores::Ranking rb = RankWeighted(b_order, rows.b_score, positive, weight, &ties);
-      // A resample with one class only has no ROC AUC; it is left out of that interval.
-      if (ra.roc_auc && rb.roc_auc) roc_samples.push_back(*rb.roc_auc - *ra.roc_auc);
-      ap_samples.push_back(rb.average_precision - ra.average_precision);
-    }
+    std::vector<double> roc_samples(resamples), ap_samples(resamples);
+    BootstrapScores(rows, positive, resamples, seed, threads, &roc_samples, &ap_samples);
+    std::erase_if(roc_samples, [](double x) { return std::isnan(x); });
     if (auc && !roc_samples.empty()) {
       const metrics::Interval i = metrics::PercentileInterval(roc_samples);
       roc.interval = Interval{i.low, i.high};
@@ -251,7 +300,9 @@ double McNemarExactP(int64_t b, int64_t c) {
   return std::min(1.0, 2 * std::exp(log_top) * sum);
 }
 
-void ComparePaired(const PairedRows& rows, int bootstrap, uint64_t seed, Comparison* c) {
+void ComparePaired(const PairedRows& rows, int bootstrap, uint64_t seed, Comparison* c,
+                   int threads) {
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int k = rows.k;
   const size_t n = rows.actual.size();
   c->rows = static_cast<int64_t>(n);
@@ -352,7 +403,7 @@ void ComparePaired(const PairedRows& rows, int bootstrap, uint64_t seed, Compari
     }
   }
 
-  if (rows.positive_class >= 0) CompareScores(rows, c->bootstrap_resamples, seed, c);
+  if (rows.positive_class >= 0) CompareScores(rows, c->bootstrap_resamples, seed, threads, c);
 }
 
 std::vector<std::string> ComparisonMetricNames() { return ReportMetricNames(); }

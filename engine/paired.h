@@ -26,8 +26,10 @@ struct PairedRows {
 // Fills the figures of `c` from `rows`: classes and names are set by the caller. Deterministic for
 // a seed: classification figures resample the rows' joint (actual, a, b) counts as a multinomial,
 // which is the same as resampling rows, at a cost independent of the row count; ROC AUC and
-// average precision resample row indices. `bootstrap` 0 leaves the intervals out.
-void ComparePaired(const PairedRows& rows, int bootstrap, uint64_t seed, Comparison* c);
+// average precision resample row indices, on `threads` threads (0: all cores; the figures do not
+// depend on it). `bootstrap` 0 leaves the intervals out.
+void ComparePaired(const PairedRows& rows, int bootstrap, uint64_t seed, Comparison* c,
+                   int threads = 1);
 
 }  // namespace hunch
 

@@ -21,25 +21,9 @@ std::vector<Tie> GroupTies(std::vector<Tie> ties) {
 }
 
 Ranking Rank(const std::vector<Tie>& ties) {
-  double positives = 0, negatives = 0;
-  for (const Tie& t : ties) {
-    positives += t.positives;
-    negatives += t.negatives;
-  }
-  Ranking r;
-  // Walk the thresholds from the highest score down: each adds one point (fp, tp) to both curves.
-  double tp = 0, fp = 0, area = 0, ap = 0;
-  for (const Tie& t : ties) {
-    const double tp_next = tp + t.positives, fp_next = fp + t.negatives;
-    area += (fp_next - fp) * (tp + tp_next) / 2;
-    if (positives > 0 && tp_next + fp_next > 0)
-      ap += (tp_next - tp) / positives * (tp_next / (tp_next + fp_next));
-    tp = tp_next;
-    fp = fp_next;
-  }
-  if (positives > 0 && negatives > 0) r.roc_auc = area / (positives * negatives);
-  r.average_precision = ap;
-  return r;
+  RankWalk walk;
+  for (const Tie& t : ties) walk.Add(t.positives, t.negatives);
+  return walk.Finish();
 }
 
 std::vector<CalibrationBin> Calibrate(const std::vector<Tie>& ties, int bins) {

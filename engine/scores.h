@@ -25,6 +25,29 @@ struct Ranking {
   std::optional<double> roc_auc;  // nullopt when all weight is on one class
   double average_precision = 0;   // 0 when there are no positives, as sklearn returns
 };
+
+// Walks the thresholds from the highest score down, one tie at a time, adding a point to the ROC
+// and precision-recall curves; Rank() and the bootstrap (which sees ties as it walks) share it.
+class RankWalk {
+ public:
+  void Add(double positives, double negatives) {
+    const double tp_next = tp_ + positives, fp_next = fp_ + negatives;
+    area_ += negatives * (tp_ + tp_next) / 2;
+    if (tp_next + fp_next > 0) precision_sum_ += positives * (tp_next / (tp_next + fp_next));
+    tp_ = tp_next;
+    fp_ = fp_next;
+  }
+  Ranking Finish() const {
+    Ranking r;
+    if (tp_ > 0 && fp_ > 0) r.roc_auc = area_ / (tp_ * fp_);
+    if (tp_ > 0) r.average_precision = precision_sum_ / tp_;
+    return r;
+  }
+
+ private:
+  double tp_ = 0, fp_ = 0, area_ = 0, precision_sum_ = 0;
+};
+
 // `ties` as GroupTies returns them. ROC AUC is the trapezoidal area under the ROC curve through
 // the thresholds at each distinct score (ties count one half); average precision is
 // sum_n (R_n - R_{n-1}) P_n over the same thresholds, without interpolation.
