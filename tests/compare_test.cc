@@ -271,8 +271,8 @@ TEST_CASE("A system compared with itself differs by exactly zero, deterministica
   }
   rows.b = rows.a;
   rows.slice_names = {"half"};
-  rows.slice_values = {std::vector<std::string>(500, "x")};
-  for (int i = 0; i < 250; ++i) rows.slice_values[0][i] = "y";
+  rows.slice_values.resize(1);
+  for (int i = 0; i < 500; ++i) rows.slice_values[0].emplace_back(i < 250 ? "y" : "x");
   Comparison c, again;
   c.classes = again.classes = {"p", "q", "r"};
   ComparePaired(rows, 200, 11, &c);
