@@ -22,6 +22,8 @@ void AddSql(CLI::App& app, Runner* run);
 void AddLabel(CLI::App& app, Runner* run);
 void AddServe(CLI::App& app, Runner* run);
 void AddReport(CLI::App& app, Runner* run);
+void AddCompare(CLI::App& app, Runner* run);
+void AddDiff(CLI::App& app, Runner* run);
 
 }  // namespace hunch::cli
 

@@ -9,9 +9,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "hunch/sql.h"
+#include "hunch/compare.h"
 
 namespace hunch::cli {
 namespace {
@@ -40,7 +42,7 @@ struct Threshold {
 
 void AddEval(CLI::App& app, Runner* run) {
   struct Args {
-    std::string rules, data, format = "text", output, input_format = "auto";
+    std::string rules, data, format = "text", output, input_format = "auto", save_baseline;
     std::string from_counts, db, table = "data";  // the counts of `hunch sql --mode eval`
     EvalOptions options;
     std::vector<std::string> fail_under;
@@ -81,6 +83,9 @@ void AddEval(CLI::App& app, Runner* run) {
                   "Column with an existing system's decisions, scored beside the rules");
   sub->add_flag("--skip-bad-rows", args->options.skip_bad_rows,
                 "Count and skip malformed rows instead of stopping");
+  sub->add_option("--save-baseline", args->save_baseline,
+                  "Also write the benchmark (report, rule file, data fingerprint) to this file, "
+                  "for 'hunch compare --baseline'");
   sub->add_option("--fail-under", args->fail_under,
                   "METRIC=VALUE: exit 3 when the metric is below (repeatable)")
       ->allow_extra_args(false);
@@ -215,12 +220,34 @@ void AddEval(CLI::App& app, Runner* run) {
           return kUsage;
         }
       }
+      if (!args->save_baseline.empty()) {
+        auto sha = FileSha256(data);
+        std::ifstream rules_in(args->rules, std::ios::binary);
+        std::stringstream source;
+        source << rules_in.rdbuf();
+        if (!sha.ok() || !rules_in) {
+          std::cerr << (sha.ok() ? fmt::format("{}: error: cannot read the rule file", args->rules)
+                                 : sha.status().message())
+                    << "\n";
+          return kUsage;
+        }
+        std::ofstream out(args->save_baseline, std::ios::binary);
+        out << BaselineToJson(*report, args->rules, source.str(), *sha);
+        if (!out) {
+          std::cerr << fmt::format("{}: error: cannot write the baseline\n", args->save_baseline);
+          return kUsage;
+        }
+      }
       int status = kOk;
       for (const auto& t : thresholds) {
         auto v = ReportMetric(*report, t.metric);
         if (!v) {
           std::cerr << fmt::format(
-              "hunch eval: error: metric '{}' needs a binary rule set with 'positive'\n", t.metric);
+              "hunch eval: error: metric '{}' needs a binary rule set with 'positive'{}\n",
+              t.metric,
+              t.metric == "roc_auc" || t.metric == "average_precision"
+                  ? " whose rules carry a confidence, and both classes in the data"
+                  : "");
           return kUsage;
         }
         if (*v < t.value) {

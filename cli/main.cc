@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
   hunch::cli::AddLabel(app, &run);
   hunch::cli::AddServe(app, &run);
   hunch::cli::AddReport(app, &run);
+  hunch::cli::AddCompare(app, &run);
+  hunch::cli::AddDiff(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

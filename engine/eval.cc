@@ -23,6 +23,7 @@
 #include "engine/policy.h"
 #include "engine/rule_stats.h"
 #include "engine/ruleset_impl.h"
+#include "engine/scores.h"
 #include "engine/table_reader.h"
 #include "engine/vector_eval.h"
 #include "hunch/table.h"
@@ -133,6 +134,9 @@ struct EvalPlan {
   std::vector<int> column_h;  // header index of each schema column, -1 if absent
   std::vector<int> slice_h;
   int shadow_h = -1;
+  int key_h = -1;          // EvalOptions::key_column
+  bool keep_rows = false;  // fill RowOutcomes
+  bool scored = false;     // count outcomes per winning rule, for the rules' scores
   std::unordered_map<std::string, int> class_of_raw;
   std::unordered_map<std::string, int> class_of_name;
 
@@ -176,6 +180,12 @@ class Accumulator {
     for (int j : plan.enabled) truth_[j].resize(kBatchRows);
     actual_.reserve(kBatchRows);
     slice_keys_.resize(plan.slice_h.size());
+    if (plan.scored) wins_by_class_.assign((plan.rs->rules.size() + 1) * plan.k, 0);
+    if (plan.keep_rows) {
+      for (const auto& name : plan.options->slice_by) kept_.slice_names.push_back(name);
+      for (const auto& sl : plan.rs->slices) kept_.slice_names.push_back(sl.name);
+      kept_.slice_values.resize(slices_.size());
+    }
   }
 
   void Add(const RawRecord& rec) {
@@ -195,6 +205,11 @@ class Accumulator {
       return;
     }
     actual_.push_back(label);
+    if (p.keep_rows) {
+      kept_.record.push_back(rows_ - 1);
+      if (p.key_h >= 0)
+        kept_.key.emplace_back(rec.present[p.key_h] ? rec.cells[p.key_h] : std::string_view());
+    }
     for (int c : p.used_columns) {
       const int h = p.column_h[c];
       ColumnVector& col = batch_.columns[c];
@@ -259,7 +274,7 @@ class Accumulator {
   void TypeColumn(const PlainCsvSplitter& split, int h, ColumnVector* col, int64_t* ints,
                   double* doubles, int64_t* bad_cells) const {
     const RuleSet::Impl& impl = *plan_.impl;
-    const size_t m = kept_.size();
+    const size_t m = labeled_.size();
     CellState* state = col->state.data();
     std::string_view* strings = col->strings.data();
     if (h < 0) {
@@ -269,7 +284,7 @@ class Accumulator {
     int64_t ignored_int;
     double ignored_double;
     for (size_t i = 0; i < m; ++i) {
-      const std::string_view cell = split.Cell(kept_[i], h);
+      const std::string_view cell = split.Cell(labeled_[i], h);
       if (impl.IsMissing(cell)) {
         state[i] = CellState::kMissing;
       } else if (ParseTypedCell(type, cell, ints ? ints + i : &ignored_int,
@@ -289,7 +304,7 @@ class Accumulator {
     const EvalPlan& p = plan_;
     const RuleSet::Impl& impl = *p.impl;
     rows_ += static_cast<int64_t>(n);
-    kept_.clear();
+    labeled_.clear();
     for (size_t r = 0; r < n; ++r) {
       const std::string_view raw = split.Cell(r, p.label_h);
       if (impl.IsMissing(raw)) {
@@ -305,9 +320,9 @@ class Accumulator {
         continue;
       }
       actual_.push_back(label);
-      kept_.push_back(static_cast<uint32_t>(r));
+      labeled_.push_back(static_cast<uint32_t>(r));
     }
-    const size_t m = kept_.size();
+    const size_t m = labeled_.size();
     for (int c : p.used_columns) {
       ColumnVector& col = batch_.columns[c];
       col.state.resize(m);
@@ -336,13 +351,13 @@ class Accumulator {
     }
     for (size_t t = 0; t < p.slice_h.size(); ++t) {
       for (size_t i = 0; i < m; ++i) {
-        const std::string_view cell = split.Cell(kept_[i], p.slice_h[t]);
+        const std::string_view cell = split.Cell(labeled_[i], p.slice_h[t]);
         slice_keys_[t].emplace_back(impl.IsMissing(cell) ? std::string_view("(missing)") : cell);
       }
     }
     for (size_t i = 0; i < m; ++i)
       shadow_.push_back(p.shadow_h < 0 ? kNoShadow
-                                       : ShadowDecision(true, split.Cell(kept_[i], p.shadow_h)));
+                                       : ShadowDecision(true, split.Cell(labeled_[i], p.shadow_h)));
     strings_in_place_ = true;
     Flush();
     strings_in_place_ = false;
@@ -368,10 +383,19 @@ class Accumulator {
       }
     }
     for (int j : p.enabled) p.conditions[j]->Evaluate(batch_, &scratch_, truth_[j].data());
-    if (p.combine)
+    if (p.combine) {
       AddPatterns(n);
-    else
+    } else {
       TallyRules(n);
+      if (p.scored) {
+        for (size_t r = 0; r < n; ++r) ++wins_by_class_[(first_[r] + 1) * p.k + actual_[r]];
+      }
+      if (p.keep_rows) {
+        kept_.actual.insert(kept_.actual.end(), actual_.begin(), actual_.begin() + n);
+        kept_.predicted.insert(kept_.predicted.end(), predicted_.begin(), predicted_.begin() + n);
+        kept_.rule.insert(kept_.rule.end(), first_.begin(), first_.begin() + n);
+      }
+    }
     if (!p.combine && (p.shadow_h >= 0 || !slices_.empty())) {
       std::vector<Value> row;
       for (size_t r = 0; r < n; ++r) {
@@ -389,11 +413,18 @@ class Accumulator {
           }
         }
         size_t t = 0;
-        for (; t < p.slice_h.size(); ++t) slices_[t].Add(slice_keys_[t][r], actual, column);
+        for (; t < p.slice_h.size(); ++t) {
+          slices_[t].Add(slice_keys_[t][r], actual, column);
+          if (p.keep_rows) kept_.slice_values[t].push_back(slice_keys_[t][r]);
+        }
         if (!rs.slices.empty()) {
           RowValues(r, &row);
-          for (const auto& sl : rs.slices)
-            slices_[t++].Add(SliceValueText(Evaluate(sl.expr, row)), actual, column);
+          for (const auto& sl : rs.slices) {
+            std::string value = SliceValueText(Evaluate(sl.expr, row));
+            slices_[t].Add(value, actual, column);
+            if (p.keep_rows) kept_.slice_values[t].push_back(std::move(value));
+            ++t;
+          }
         }
       }
     }
@@ -484,7 +515,9 @@ class Accumulator {
     stats_.AddBatch(static_cast<int64_t>(n), default_rows, rule_deltas_);
   }
 
-  void Merge(const Accumulator& o) {
+  void Merge(Accumulator& o) {
+    if (plan_.keep_rows) AppendRows(std::move(o.kept_), rows_);
+    for (size_t i = 0; i < wins_by_class_.size(); ++i) wins_by_class_[i] += o.wins_by_class_[i];
     rows_ += o.rows_;
     missing_label_ += o.missing_label_;
     unknown_label_ += o.unknown_label_;
@@ -508,9 +541,26 @@ class Accumulator {
   }
 
   Report Finish(const std::string& display_path) const;
+  RowOutcomes TakeRows() { return std::move(kept_); }
 
  private:
   static constexpr int kNoShadow = -3, kUnrecognized = -2;
+
+  // Appends the rows of a later part of the input whose first record is record `offset` here.
+  void AppendRows(RowOutcomes&& o, int64_t offset) {
+    for (int64_t r : o.record) kept_.record.push_back(r + offset);
+    auto append = [](auto& to, auto& from) {
+      to.insert(to.end(), std::make_move_iterator(from.begin()),
+                std::make_move_iterator(from.end()));
+    };
+    append(kept_.actual, o.actual);
+    append(kept_.predicted, o.predicted);
+    append(kept_.rule, o.rule);
+    append(kept_.key, o.key);
+    for (size_t t = 0; t < kept_.slice_values.size(); ++t)
+      append(kept_.slice_values[t], o.slice_values[t]);
+  }
+
 
   static void AddPattern(PatternCounts* table, const std::string& key, int actual, int k) {
     auto& counts = (*table)[key];
@@ -625,7 +675,7 @@ class Accumulator {
   std::string arena_;
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> string_offsets_;
   bool strings_in_place_ = false;  // the batch's string views point into the input, not arena_
-  std::vector<uint32_t> kept_;     // split records with a usable label
+  std::vector<uint32_t> labeled_;  // split records with a usable label
   std::vector<int> actual_;
   std::vector<int> shadow_;
   std::vector<std::vector<std::string>> slice_keys_;
@@ -641,9 +691,12 @@ class Accumulator {
   // AddPatterns' per-row scratch.
   std::vector<int> fired_, votes_, errored_, voter_ids_;
   PatternCounts patterns_, shadow_patterns_;  // combining policies: rows by vote pattern
+  std::vector<int64_t> wins_by_class_;  // (winning rule + 1) x actual class, when scored
+  RowOutcomes kept_;                    // when keep_rows
 };
 
 Report Accumulator::Finish(const std::string& display_path) const {
+  const CheckedRuleSet& rs = *plan_.rs;
   const EvalOptions& options = *plan_.options;
   const int k = plan_.k;
   // A combining policy is fitted on every row's vote pattern (never on the labels), then decides
@@ -702,6 +755,24 @@ Report Accumulator::Finish(const std::string& display_path) const {
   }
   Report report = BuildEvalReport(*plan_.rs, t, options, display_path);
   if (plan_.combine) FinishCombined(*fitted, decide, &report);
+  if (plan_.scored) {
+    std::vector<scores::Tie> ties;
+    for (int w = -1; w < static_cast<int>(rs.rules.size()); ++w) {
+      const int64_t* counts = &wins_by_class_[(w + 1) * k];
+      const double positives = static_cast<double>(counts[rs.positive_class]);
+      const double negatives = static_cast<double>(counts[1 - rs.positive_class]);
+      if (positives + negatives > 0)
+        ties.push_back({scores::RuleScore(rs, w), positives, negatives});
+    }
+    ties = scores::GroupTies(std::move(ties));
+    ScoreFigures sf;
+    sf.rows = report.labeled_rows;
+    scores::Ranking ranking = scores::Rank(ties);
+    sf.roc_auc = ranking.roc_auc;
+    sf.average_precision = ranking.average_precision;
+    sf.calibration = scores::Calibrate(ties);
+    report.scores = std::move(sf);
+  }
   return report;
 }
 
@@ -827,6 +898,11 @@ Result<EvalPlan> MakePlan(const RuleSet& rules, const std::vector<std::string>& 
     p.shadow_h = header_index(options.shadow_column);
     if (p.shadow_h < 0) return unknown_column("shadow", options.shadow_column);
   }
+  if (!options.key_column.empty()) {
+    p.key_h = header_index(options.key_column);
+    if (p.key_h < 0) return unknown_column("id", options.key_column);
+  }
+  p.scored = scores::HasScores(rs) && rs.policy == Policy::kFirstMatch;
   p.k = static_cast<int>(rs.class_names.size());
   for (int i = 0; i < p.k; ++i) {
     p.class_of_raw.emplace(rs.raw_labels[i], i);
@@ -890,7 +966,9 @@ ChunkResult EvaluateChunk(CsvChunker& chunker, const EvalPlan& plan, CsvChunk ch
   ReaderOptions ro;
   ChunkResult d;
   d.acc = std::make_unique<Accumulator>(plan);
-  if (d.acc->AddPlainCsv(chunk.bytes(), chunker.header().size(), ro.max_record_bytes)) {
+  // Kept rows (compare, diff) carry record numbers and ids, which only the full reader gives.
+  if (!plan.keep_rows &&
+      d.acc->AddPlainCsv(chunk.bytes(), chunker.header().size(), ro.max_record_bytes)) {
     chunker.Recycle(std::move(chunk.buffer));
     return d;
   }
@@ -1084,8 +1162,21 @@ Report BuildEvalReport(const CheckedRuleSet& rs, const EvalTotals& t, const Eval
   return report;
 }
 
+// Row outcomes (compare, diff) are first-match decisions; combining policies decide only once
+// every row is seen.
+Status CombinedRowsUnsupported(const RuleSet& rules) {
+  return InvalidArgument(fmt::format(
+      "{}: error: compare and diff support first_match rule sets only, not policy '{}'",
+      rules.impl().checked.file.path, PolicyName(rules.impl().checked.policy)));
+}
+
 Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path,
                             const EvalOptions& options) {
+  return EvaluateFile(rules, path, options, nullptr);
+}
+
+Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path,
+                            const EvalOptions& options, RowOutcomes* rows) {
   const auto started = std::chrono::steady_clock::now();
   auto format = ParseInputFormat(options.data.format);
   if (!format.ok()) return format.status();
@@ -1107,6 +1198,8 @@ Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path,
     auto p = MakePlan(rules, (*chunker)->header(), display_path, options);
     if (!p.ok()) return p.status();
     plan = std::move(*p);
+    plan->keep_rows = rows != nullptr;
+    if (plan->keep_rows && plan->combine) return CombinedRowsUnsupported(rules);
     acc = std::make_unique<Accumulator>(*plan);
     status = threads > 1 ? RunParallel(**chunker, *plan, threads, acc.get())
                          : RunChunked(**chunker, *plan, acc.get());
@@ -1116,11 +1209,14 @@ Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path,
     auto p = MakePlan(rules, (*opened)->header(), display_path, options);
     if (!p.ok()) return p.status();
     plan = std::move(*p);
+    plan->keep_rows = rows != nullptr;
+    if (plan->keep_rows && plan->combine) return CombinedRowsUnsupported(rules);
     acc = std::make_unique<Accumulator>(*plan);
     status = RunSequential(**opened, options, acc.get());
   }
   if (!status.ok()) return status;
   Report report = acc->Finish(display_path);
+  if (rows != nullptr) *rows = acc->TakeRows();
   report.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;

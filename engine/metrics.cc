@@ -114,11 +114,6 @@ double Percentile(const std::vector<double>& sorted, double q) {
   return t >= 0.5 ? hi - (hi - lo) * (1 - t) : lo + (hi - lo) * t;
 }
 
-Interval PercentileInterval(std::vector<double>& sample) {
-  std::sort(sample.begin(), sample.end());
-  return {Percentile(sample, 0.025), Percentile(sample, 0.975)};
-}
-
 // Uniform on [0, 1) from the top 53 bits, independent of the standard library's distributions.
 double Uniform01(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1p-53; }
 
@@ -214,6 +209,11 @@ int64_t SampleBinomial(int64_t n, double p, std::mt19937_64& rng) {
   if (p > 0.5) return n - SampleBinomial(n, 1 - p, rng);  // count the failures instead
   const int64_t mode = static_cast<int64_t>((n + 1) * p);
   return mode < 11 ? BinomialInversion(n, p, rng) : BinomialBtrd(n, p, mode, rng);
+}
+
+Interval PercentileInterval(std::vector<double>& sample) {
+  std::sort(sample.begin(), sample.end());
+  return {Percentile(sample, 0.025), Percentile(sample, 0.975)};
 }
 
 Scores Compute(const Confusion& c) { return ScoreMatrix(c.num_classes(), ToDoubles(c)); }

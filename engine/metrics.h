@@ -65,12 +65,16 @@ struct Intervals {
   int resamples = 0;
   Interval accuracy, macro_f1;
   std::vector<Interval> precision, recall;  // per class
-  bool small_sample = false;  // fewer than 30 rows, or a class with 0 < support < 10
+  bool small_sample = false;                // fewer than 30 rows, or a class with 0 < support < 10
 };
 // Percentile 95% intervals from `resamples` multinomial resamples of the confusion counts
 // (equivalent to resampling rows, for statistics of the confusion matrix). Deterministic for a
 // seed.
 Intervals Bootstrap(const Confusion& c, int resamples, uint64_t seed);
+
+// The 95% percentile interval of a bootstrap sample (numpy.percentile's "linear" at 2.5 and
+// 97.5); sorts `sample`.
+Interval PercentileInterval(std::vector<double>& sample);
 
 // One Binomial(n, p) draw: Hörmann's BTRD (exact rejection) when the mode is 11 or more, inversion
 // below. Written out because std::binomial_distribution's algorithm is implementation defined,

@@ -7,42 +7,10 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "engine/render.h"
+
 namespace hunch {
-namespace {
-
-using nlohmann::json;
-
-json ClassJson(const ClassFigures& c) {
-  return {{"precision", c.precision}, {"recall", c.recall}, {"f1", c.f1}, {"support", c.support}};
-}
-
-json MetricsJson(const Report& r, const MetricFigures& m) {
-  json per_class = json::object();
-  for (size_t i = 0; i < m.per_class.size() && i < r.classes.size(); ++i) {
-    per_class[r.classes[i]] = ClassJson(m.per_class[i]);
-  }
-  json out = {
-      {"rows", m.rows},
-      {"accuracy", m.accuracy},
-      {"balanced_accuracy", m.balanced_accuracy},
-      {"kappa", m.kappa},
-      {"coverage", m.coverage},
-      {"macro", {{"precision", m.macro.precision}, {"recall", m.macro.recall}, {"f1", m.macro.f1}}},
-      {"weighted",
-       {{"precision", m.weighted.precision}, {"recall", m.weighted.recall}, {"f1", m.weighted.f1}}},
-      {"per_class", per_class}};
-  if (r.positive_class >= 0 && static_cast<size_t>(r.positive_class) < m.per_class.size()) {
-    const ClassFigures& p = m.per_class[r.positive_class];
-    out["positive"] = {{"class", r.classes[r.positive_class]},
-                       {"precision", p.precision},
-                       {"recall", p.recall},
-                       {"f1", p.f1},
-                       {"support", p.support}};
-  }
-  return out;
-}
-
-json IntervalJson(const Interval& i) { return json::array({i.low, i.high}); }
+namespace render {
 
 // Four decimals; a value that rounds to zero prints as 0.0000, never -0.0000.
 std::string Pct(double x) { return fmt::format("{:.4f}", std::abs(x) < 5e-5 ? 0.0 : x); }
@@ -83,6 +51,47 @@ std::string MarkdownTable(const std::vector<std::vector<std::string>>& rows) {
   return out;
 }
 
+}  // namespace render
+
+namespace {
+
+using nlohmann::json;
+using render::MarkdownTable;
+using render::Pct;
+using render::Table;
+
+json ClassJson(const ClassFigures& c) {
+  return {{"precision", c.precision}, {"recall", c.recall}, {"f1", c.f1}, {"support", c.support}};
+}
+
+json MetricsJson(const Report& r, const MetricFigures& m) {
+  json per_class = json::object();
+  for (size_t i = 0; i < m.per_class.size() && i < r.classes.size(); ++i) {
+    per_class[r.classes[i]] = ClassJson(m.per_class[i]);
+  }
+  json out = {
+      {"rows", m.rows},
+      {"accuracy", m.accuracy},
+      {"balanced_accuracy", m.balanced_accuracy},
+      {"kappa", m.kappa},
+      {"coverage", m.coverage},
+      {"macro", {{"precision", m.macro.precision}, {"recall", m.macro.recall}, {"f1", m.macro.f1}}},
+      {"weighted",
+       {{"precision", m.weighted.precision}, {"recall", m.weighted.recall}, {"f1", m.weighted.f1}}},
+      {"per_class", per_class}};
+  if (r.positive_class >= 0 && static_cast<size_t>(r.positive_class) < m.per_class.size()) {
+    const ClassFigures& p = m.per_class[r.positive_class];
+    out["positive"] = {{"class", r.classes[r.positive_class]},
+                       {"precision", p.precision},
+                       {"recall", p.recall},
+                       {"f1", p.f1},
+                       {"support", p.support}};
+  }
+  return out;
+}
+
+json IntervalJson(const Interval& i) { return json::array({i.low, i.high}); }
+
 // The report's sections as tables, shared by the text and Markdown renderings.
 struct Sections {
   std::vector<std::string> summary;  // lines
@@ -90,6 +99,8 @@ struct Sections {
   // Combining policies: the policy beside majority vote, the label model, pairwise conflicts.
   std::vector<std::string> policy_summary;
   std::vector<std::vector<std::string>> versus_vote, conflicts;
+  std::string scores_summary;
+  std::vector<std::vector<std::string>> calibration;
 };
 
 // The policy's figures beside plain majority vote, end to end and on the rows each labels.
@@ -302,10 +313,39 @@ Sections BuildSections(const Report& r) {
           {sl.key, std::to_string(sl.rows), Pct(sl.accuracy), Pct(sl.macro_f1), Pct(sl.coverage)});
     }
   }
+  if (r.scores) {
+    s.scores_summary =
+        fmt::format("ROC AUC {}, average precision {} ({} rows; positive class {})",
+                    r.scores->roc_auc ? Pct(*r.scores->roc_auc) : std::string("- (one class only)"),
+                    Pct(r.scores->average_precision), r.scores->rows,
+                    r.positive_class >= 0 ? r.classes[r.positive_class] : "");
+    s.calibration.push_back({"score bin", "rows", "mean score", "observed", "gap"});
+    for (const auto& b : r.scores->calibration) {
+      s.calibration.push_back({fmt::format("{:.1f}-{:.1f}", b.low, b.high), std::to_string(b.rows),
+                               Pct(b.mean_score), Pct(b.observed),
+                               fmt::format("{:+.4f}", b.observed - b.mean_score)});
+    }
+  }
   return s;
 }
 
 }  // namespace
+
+json render::ScoresJson(const ScoreFigures& sf) {
+  json bins = json::array();
+  for (const auto& b : sf.calibration) {
+    bins.push_back({{"low", b.low},
+                    {"high", b.high},
+                    {"rows", b.rows},
+                    {"positives", b.positives},
+                    {"mean_score", b.mean_score},
+                    {"observed", b.observed}});
+  }
+  return {{"rows", sf.rows},
+          {"roc_auc", sf.roc_auc ? json(*sf.roc_auc) : json(nullptr)},
+          {"average_precision", sf.average_precision},
+          {"calibration", bins}};
+}
 
 std::string ReportToJson(const Report& r) {
   json j;
@@ -424,6 +464,7 @@ std::string ReportToJson(const Report& r) {
     }
     j["policy"] = policy;
   }
+  if (r.scores) j["scores"] = render::ScoresJson(*r.scores);
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
@@ -455,6 +496,11 @@ std::string ReportToText(const Report& r, bool color) {
              "\n" + Table(s.conflicts, std::vector<bool>(s.conflicts[0].size(), true));
     }
   }
+  if (r.scores) {
+    out += "\n" + bold + "Scores (rule confidences as the probability of the positive class)" +
+           off + "\n  " + s.scores_summary + "\n";
+    out += Table(s.calibration, {false, true, true, true, true});
+  }
   return out;
 }
 
@@ -474,6 +520,9 @@ std::string ReportToMarkdown(const Report& r) {
     out += "\n" + MarkdownTable(s.versus_vote);
     if (!s.conflicts.empty()) out += "\n## Pairwise conflicts\n\n" + MarkdownTable(s.conflicts);
   }
+  if (r.scores) {
+    out += "\n## Scores\n\n" + s.scores_summary + ".\n\n" + MarkdownTable(s.calibration);
+  }
   return out;
 }
 
@@ -488,7 +537,9 @@ std::vector<std::string> ReportMetricNames() {
           "weighted_f1",
           "precision",
           "recall",
-          "f1"};
+          "f1",
+          "roc_auc",
+          "average_precision"};
 }
 
 std::optional<double> ReportMetric(const Report& r, const std::string& name) {
@@ -507,6 +558,8 @@ std::optional<double> ReportMetric(const Report& r, const std::string& name) {
     if (name == "recall") return p.recall;
     if (name == "f1") return p.f1;
   }
+  if (r.scores && name == "roc_auc") return r.scores->roc_auc;
+  if (r.scores && name == "average_precision") return r.scores->average_precision;
   return std::nullopt;
 }
 

@@ -15,6 +15,7 @@ packages=(
   pybind11-dev python3-dev python3-pybind11 python3-pytest python3-pandas  # the Python module, its tests
   libcpp-httplib-dev wrk curl                 # hunch serve (HTTP server), its benchmark, the tutorial
   chromium fonts-dejavu-core                  # the browser test of the HTML reports
+  python3-scipy                               # compare oracle (McNemar), bench/compare.sh
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -27,14 +27,30 @@ struct EvalOptions {
   int max_iterations = 1000;  // label model: EM iterations at most
   double tolerance = 1e-6;    // label model: convergence tolerance on its parameters
   size_t max_slice_values = 1000;  // distinct values per slice column; the rest are "(other)"
+  std::string key_column;          // a column kept per row in RowOutcomes (e.g. an id), if set
   // Called now and then with (rows read, bytes read), for progress display.
   std::function<void(int64_t, uint64_t)> progress;
+};
+
+// What the rules did on each labeled row, in input order, for paired comparisons of two systems
+// on the same rows (hunch compare, hunch diff). Unlabeled rows are not kept.
+struct RowOutcomes {
+  std::vector<int64_t> record;     // 0-based index of the record in the data, unlabeled included
+  std::vector<int32_t> actual;     // class index of the label
+  std::vector<int32_t> predicted;  // class index; -1 = abstain
+  std::vector<int32_t> rule;       // the winning rule's index; -1 = no rule fired (the default)
+  std::vector<std::string> key;    // EvalOptions::key_column's cell ("" when absent), if set
+  std::vector<std::string> slice_names;                // --slice-by columns, then rule slices
+  std::vector<std::vector<std::string>> slice_values;  // [slice][row], as in Report::slices
 };
 
 // Evaluates `rules` (loaded against this data, see LoadRuleSetForData) on the data at `path`.
 // A malformed record stops the run with "PATH:LINE: error: ..." unless skip_bad_rows.
 Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path,
                             const EvalOptions& options);
+// The same, also filling `rows` (when not null) with every labeled row's outcome.
+Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path,
+                            const EvalOptions& options, RowOutcomes* rows);
 
 }  // namespace hunch
 

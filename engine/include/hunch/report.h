@@ -87,6 +87,23 @@ struct ShadowFigures {
   double rules_accuracy = 0, shadow_accuracy = 0;
 };
 
+// One bin of a calibration table: the rows whose score falls in (low, high] (the first bin also
+// holds a score of exactly low), as scikit-learn's calibration_curve(strategy="uniform") bins.
+struct CalibrationBin {
+  double low = 0, high = 0;
+  int64_t rows = 0, positives = 0;
+  double mean_score = 0;  // mean predicted probability of the positive class
+  double observed = 0;    // positives / rows: the precision a score in this bin earns
+};
+
+// Ranking figures of a score per row (the probability of the positive class), binary only.
+struct ScoreFigures {
+  int64_t rows = 0;
+  std::optional<double> roc_auc;  // sklearn's roc_auc_score; nullopt when one class is absent
+  double average_precision = 0;   // sklearn's average_precision_score (step-wise)
+  std::vector<CalibrationBin> calibration;  // 10 equal-width bins; empty bins are left out
+};
+
 struct Report {
   // The rule set.
   std::string ruleset_name, ruleset_version, ruleset_sha256;
@@ -120,6 +137,9 @@ struct Report {
   std::vector<SliceFigures> slices;
   std::optional<ShadowFigures> shadow;
   std::optional<PolicyFigures> policy;  // set unless the policy is first_match
+  // For a binary rule set with a positive class whose rules carry `confidence`: the rules' score
+  // per row (docs/report.md#scores) ranked against the labels.
+  std::optional<ScoreFigures> scores;
   double seconds = 0;
 };
 
@@ -138,7 +158,8 @@ Result<Report> ReportFromJson(const std::string& json_text, const std::string& p
 
 // A headline figure by name, for --fail-under: accuracy, balanced_accuracy, kappa, coverage,
 // macro_precision, macro_recall, macro_f1, weighted_f1, and for a binary rule set with a positive
-// class precision, recall, f1. Returns nullopt for an unknown name.
+// class precision, recall, f1, and when the report has scores roc_auc and average_precision.
+// Returns nullopt for an unknown name or a figure the report does not have.
 std::optional<double> ReportMetric(const Report& r, const std::string& name);
 // The names ReportMetric accepts.
 std::vector<std::string> ReportMetricNames();
