@@ -738,6 +738,7 @@ Report Accumulator::Finish(const std::string& display_path) const {
   t.stats = stats_;
   t.bad_cells = bad_cells_;
   t.can_abstain = plan_.can_abstain;
+  if (plan_.scored) t.wins_by_class = wins_by_class_;
   if (plan_.shadow_h >= 0) {
     ShadowFigures sh;
     sh.column = plan_.options->shadow_column;
@@ -755,24 +756,6 @@ Report Accumulator::Finish(const std::string& display_path) const {
   }
   Report report = BuildEvalReport(*plan_.rs, t, options, display_path);
   if (plan_.combine) FinishCombined(*fitted, decide, &report);
-  if (plan_.scored) {
-    std::vector<scores::Tie> ties;
-    for (int w = -1; w < static_cast<int>(rs.rules.size()); ++w) {
-      const int64_t* counts = &wins_by_class_[(w + 1) * k];
-      const double positives = static_cast<double>(counts[rs.positive_class]);
-      const double negatives = static_cast<double>(counts[1 - rs.positive_class]);
-      if (positives + negatives > 0)
-        ties.push_back({scores::RuleScore(rs, w), positives, negatives});
-    }
-    ties = scores::GroupTies(std::move(ties));
-    ScoreFigures sf;
-    sf.rows = report.labeled_rows;
-    scores::Ranking ranking = scores::Rank(ties);
-    sf.roc_auc = ranking.roc_auc;
-    sf.average_precision = ranking.average_precision;
-    sf.calibration = scores::Calibrate(ties);
-    report.scores = std::move(sf);
-  }
   return report;
 }
 
@@ -1158,6 +1141,24 @@ Report BuildEvalReport(const CheckedRuleSet& rs, const EvalTotals& t, const Eval
   for (const auto& g : t.slices) {
     metrics::Scores sc = metrics::Compute(g.confusion);
     report.slices.push_back({g.key, sc.rows, sc.accuracy, sc.macro.f1, sc.coverage});
+  }
+  if (!t.wins_by_class.empty()) {
+    std::vector<scores::Tie> ties;
+    for (int w = -1; w < static_cast<int>(rs.rules.size()); ++w) {
+      const int64_t* counts = &t.wins_by_class[(w + 1) * k];
+      const double positives = static_cast<double>(counts[rs.positive_class]);
+      const double negatives = static_cast<double>(counts[1 - rs.positive_class]);
+      if (positives + negatives > 0)
+        ties.push_back({scores::RuleScore(rs, w), positives, negatives});
+    }
+    ties = scores::GroupTies(std::move(ties));
+    ScoreFigures sf;
+    sf.rows = report.labeled_rows;
+    scores::Ranking ranking = scores::Rank(ties);
+    sf.roc_auc = ranking.roc_auc;
+    sf.average_precision = ranking.average_precision;
+    sf.calibration = scores::Calibrate(ties);
+    report.scores = std::move(sf);
   }
   return report;
 }

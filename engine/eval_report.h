@@ -31,6 +31,9 @@ struct EvalTotals {
   std::vector<Slice> slices;            // in report order
   std::optional<ShadowFigures> shadow;  // already computed, when a shadow column was given
   bool can_abstain = false;
+  // Rule sets with scores (scores::HasScores, first_match): labeled rows per (winning rule + 1,
+  // actual class), the winner -1 being the default. Empty otherwise.
+  std::vector<int64_t> wins_by_class;
 };
 
 // True when the default or an enabled rule predicts abstain.

@@ -31,6 +31,7 @@ class Node {
   Node(const json& j, std::string pointer) : j_(j), pointer_(std::move(pointer)) {}
 
   bool Has(const std::string& key) const { return j_.is_object() && j_.contains(key); }
+  bool IsNull() const { return j_.is_null(); }
   Node operator[](const std::string& key) const {
     if (!j_.is_object()) Fail("an object");
     auto it = j_.find(key);
@@ -230,6 +231,21 @@ Report Read(const Node& root) {
     sh.rules_accuracy = n["rules_accuracy"].Number();
     sh.shadow_accuracy = n["shadow_accuracy"].Number();
     r.shadow = sh;
+  }
+  if (root.Has("scores")) {
+    Node n = root["scores"];
+    ScoreFigures sf;
+    sf.rows = n["rows"].Int();
+    if (!n["roc_auc"].IsNull()) sf.roc_auc = n["roc_auc"].Number();
+    sf.average_precision = n["average_precision"].Number();
+    Node bins = n["calibration"];
+    for (size_t i = 0; i < bins.Size(); ++i) {
+      Node b = bins[i];
+      sf.calibration.push_back({b["low"].Number(), b["high"].Number(), b["rows"].Int(),
+                                b["positives"].Int(), b["mean_score"].Number(),
+                                b["observed"].Number()});
+    }
+    r.scores = std::move(sf);
   }
   return r;
 }

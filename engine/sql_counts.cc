@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "engine/eval_report.h"
+#include "engine/scores.h"
 #include "engine/ruleset_impl.h"
 #include "engine/sql_db.h"
 #include "hunch/data.h"
@@ -86,6 +87,7 @@ Result<Report> ReportFromRows(const RuleSet& rules, const SqlRows& result, const
   t.stats = RuleStats(rs.rules.size());
   t.bad_cells.assign(rs.schema.columns.size(), 0);
   t.can_abstain = RuleSetCanAbstain(rs);
+  if (scores::HasScores(rs)) t.wins_by_class.assign((rs.rules.size() + 1) * k, 0);
   std::map<std::string, int64_t> unknown_labels;
   std::vector<std::map<std::string, metrics::Confusion>> slices(rs.slices.size());
   std::vector<int> fired, votes, errored;
@@ -145,6 +147,8 @@ Result<Report> ReportFromRows(const RuleSet& rules, const SqlRows& result, const
     t.confusion.at(static_cast<int>(actual), column) += n;
     if (fired.empty() && predicted == actual) t.default_correct += n;
     t.stats.AddRow(fired, votes, errored, static_cast<int>(actual), n);
+    if (!t.wins_by_class.empty())
+      t.wins_by_class[(fired.empty() ? 0 : fired[0] + 1) * k + actual] += n;
   }
   // The local run keeps the first values in input order; a database has no order, so the most
   // frequent are kept (ties by value). docs/scale-out.md says so.
