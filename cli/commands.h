@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
+#include <string_view>
 
 namespace hunch::cli {
 
@@ -13,6 +15,10 @@ enum ExitCode { kOk = 0, kErrors = 1, kUsage = 2, kBelowThreshold = 3 };
 // Each registers its subcommand on `app`; when it is chosen, parsing sets `*run` to the function
 // that runs it and returns the exit code.
 using Runner = std::function<int()>;
+
+// Writes `text` to stdout when `path` is empty, else to the file `path`. False, with an error
+// naming the file and `what` on stderr, when the file cannot be written.
+bool WriteOutput(const std::string& path, const std::string& text, std::string_view what);
 void AddCheck(CLI::App& app, Runner* run);
 void AddExplain(CLI::App& app, Runner* run);
 void AddEval(CLI::App& app, Runner* run);

@@ -147,16 +147,7 @@ void AddCompare(CLI::App& app, Runner* run) {
           : args->format == "markdown"
               ? ComparisonToMarkdown(*c)
               : ComparisonToText(*c, args->output.empty() && isatty(STDOUT_FILENO));
-      if (args->output.empty()) {
-        std::cout << text;
-      } else {
-        std::ofstream out(args->output, std::ios::binary);
-        out << text;
-        if (!out) {
-          std::cerr << fmt::format("{}: error: cannot write the comparison\n", args->output);
-          return kUsage;
-        }
-      }
+      if (!WriteOutput(args->output, text, "comparison")) return kUsage;
       if (!args->require.empty() && !SignificantlyBetter(*c, args->require)) {
         std::cerr << fmt::format(
             "fail: the model is not significantly better than the rules on "

@@ -80,16 +80,7 @@ void AddDiff(CLI::App& app, Runner* run) {
                                : args->format == "markdown"
                                    ? DiffToMarkdown(*d)
                                    : DiffToText(*d, args->output.empty() && isatty(STDOUT_FILENO));
-      if (args->output.empty()) {
-        std::cout << text;
-      } else {
-        std::ofstream out(args->output, std::ios::binary);
-        out << text;
-        if (!out) {
-          std::cerr << fmt::format("{}: error: cannot write the diff\n", args->output);
-          return kUsage;
-        }
-      }
+      if (!WriteOutput(args->output, text, "diff")) return kUsage;
       return kOk;
     };
   });

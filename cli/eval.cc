@@ -12,8 +12,8 @@
 #include <sstream>
 
 #include "cli/commands.h"
-#include "hunch/sql.h"
 #include "hunch/compare.h"
+#include "hunch/sql.h"
 
 namespace hunch::cli {
 namespace {
@@ -210,16 +210,7 @@ void AddEval(CLI::App& app, Runner* run) {
                          : args->format == "html"
                              ? ReportToHtml(*report)
                              : ReportToText(*report, args->output.empty() && isatty(STDOUT_FILENO));
-      if (args->output.empty()) {
-        std::cout << text;
-      } else {
-        std::ofstream out(args->output, std::ios::binary);
-        out << text;
-        if (!out) {
-          std::cerr << fmt::format("{}: error: cannot write the report\n", args->output);
-          return kUsage;
-        }
-      }
+      if (!WriteOutput(args->output, text, "report")) return kUsage;
       if (!args->save_baseline.empty()) {
         auto sha = FileSha256(data);
         std::ifstream rules_in(args->rules, std::ios::binary);
