@@ -50,12 +50,17 @@ start_server() {  # start_server ARGS... -> sets server_pid, port
   rm -rf "$tmp/log"
   "$tmp/hunch" serve "$rules" --port 0 --threads "$threads" "$@" > "$tmp/server.out" 2> "$tmp/server.err" &
   server_pid=$!
-  for _ in $(seq 100); do
-    grep -q listening "$tmp/server.out" 2>/dev/null && break
+  port=
+  for _ in $(seq 200); do  # until the whole line is there, port included
+    port=$(sed -n 's/^listening on http:\/\/127.0.0.1:\([0-9][0-9]*\)$/\1/p' "$tmp/server.out")
+    [ -n "$port" ] && break
     sleep 0.05
   done
-  port=$(sed -n 's/^listening on http:\/\/127.0.0.1:\([0-9]*\)$/\1/p' "$tmp/server.out")
   [ -n "$port" ] || { cat "$tmp/server.err" >&2; exit 1; }
+  for _ in $(seq 200); do  # and until it answers
+    curl -sf "http://127.0.0.1:$port/healthz" > /dev/null 2>&1 && break
+    sleep 0.05
+  done
 }
 stop_server() {  # SIGTERM; the server must exit 0 after flushing
   kill -TERM "$server_pid"
