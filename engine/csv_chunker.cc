@@ -13,7 +13,13 @@ Result<std::unique_ptr<CsvChunker>> CsvChunker::Open(const std::string& path,
                                                      size_t chunk_bytes) {
   auto input = InputStream::Open(path);
   if (!input.ok()) return input.status();
-  std::unique_ptr<CsvChunker> c(new CsvChunker(std::move(*input), chunk_bytes));
+  return Open(std::move(*input), options, chunk_bytes);
+}
+
+Result<std::unique_ptr<CsvChunker>> CsvChunker::Open(std::unique_ptr<InputStream> input,
+                                                     const ReaderOptions& options,
+                                                     size_t chunk_bytes) {
+  std::unique_ptr<CsvChunker> c(new CsvChunker(std::move(input), chunk_bytes));
   // The header is the first record; it is parsed by the ordinary reader for its exact rules.
   size_t header_end = 0;
   for (size_t want = 64 << 10;; want *= 2) {
@@ -42,16 +48,14 @@ Result<std::unique_ptr<CsvChunker>> CsvChunker::Open(const std::string& path,
 }
 
 Status CsvChunker::ReadAtLeast(size_t want) {
+  // Reads go through a fixed block: growing pending_ by a block for every read would zero-fill
+  // a megabyte per read, which a pipe (64 KiB a read) makes the main cost.
+  if (block_.empty()) block_.resize(size_t{1} << 20);
+  if (want > pending_.size()) pending_.reserve(want);
   while (pending_.size() < want && !eof_) {
-    const size_t old = pending_.size();
-    const size_t grow = std::max<size_t>(want - old, 1 << 20);
-    pending_.resize(old + grow);
-    Result<size_t> n = input_->Read(pending_.data() + old, grow);
-    if (!n.ok()) {
-      pending_.resize(old);
-      return n.status();
-    }
-    pending_.resize(old + *n);
+    Result<size_t> n = input_->Read(block_.data(), block_.size());
+    if (!n.ok()) return n.status();
+    pending_.append(block_.data(), *n);
     if (*n == 0) eof_ = true;
   }
   return Status::Ok();

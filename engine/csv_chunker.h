@@ -29,6 +29,10 @@ class CsvChunker {
   static Result<std::unique_ptr<CsvChunker>> Open(const std::string& path,
                                                   const ReaderOptions& options,
                                                   size_t chunk_bytes = size_t{4} << 20);
+  // The same over an opened input (for tests and fuzzing).
+  static Result<std::unique_ptr<CsvChunker>> Open(std::unique_ptr<InputStream> input,
+                                                  const ReaderOptions& options,
+                                                  size_t chunk_bytes = size_t{4} << 20);
   const std::vector<std::string>& header() const { return header_; }
   const std::string& name() const { return input_->name(); }
   // The next chunk, or false at the end of the input.
@@ -47,6 +51,7 @@ class CsvChunker {
   size_t chunk_bytes_;
   std::vector<std::string> header_;
   std::string pending_;
+  std::vector<char> block_;  // the buffer each read goes to first
   bool eof_ = false;
   int64_t next_index_ = 0;
   int64_t next_line_ = 1;

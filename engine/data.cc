@@ -236,6 +236,13 @@ Result<RawRow> RowFromJson(std::string_view json, const RuleSet& rules,
                            std::vector<std::string>* storage,
                            std::vector<std::string>* ignored_keys) {
   nlohmann::json obj;
+  // nlohmann::json stops at a NUL byte as at the end of input: refuse it instead.
+  if (const size_t nul = json.find('\0'); nul != std::string_view::npos) {
+    return InvalidArgument(fmt::format(
+        "--row: error: invalid JSON at byte {}: a NUL byte; expected a JSON object such as "
+        "{{\"amount\": 7200}}",
+        nul + 1));
+  }
   try {
     obj = nlohmann::json::parse(json.begin(), json.end());
   } catch (const nlohmann::json::parse_error& e) {

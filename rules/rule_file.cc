@@ -2,6 +2,7 @@
 #include "rules/rule_file.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -427,6 +428,9 @@ class Reader {
       }
       auto missing = [&](const char* key) { return !seen.count(key) && !suggested.count(key); };
       if (missing("name")) Error(r.pos, "missing-key", "rule has no 'name'");
+      if (seen.count("name") && r.name.pos.line > 0 && r.name.text.empty()) {
+        Error(r.name.pos, "bad-rule-name", "a rule name is empty: expected a name to report it by");
+      }
       if (missing("when")) Error(r.pos, "missing-key", "rule has no 'when' condition");
       if (missing("predict")) Error(r.pos, "missing-key", "rule has no 'predict' class");
       f_.rules.push_back(std::move(r));
@@ -474,11 +478,30 @@ std::optional<RuleFile> ReadRuleFile(const std::string& path, const std::string&
   }
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    // A second document would be ignored by YAML::Load, so read them all and refuse it.
+    std::vector<YAML::Node> documents = YAML::LoadAll(text);
+    if (!documents.empty()) root = documents[0];
+    for (size_t i = 1; i < documents.size(); ++i) {
+      if (!documents[i].IsDefined() || documents[i].IsNull()) continue;
+      const YAML::Mark mark = documents[i].Mark();
+      diagnostics->push_back(MakeDiagnostic(
+          file, Severity::kError, {mark.line >= 0 ? mark.line + 1 : 1, mark.column + 1}, 1,
+          "bad-yaml",
+          "a second YAML document: a rule file is one document (remove the '---' above, or "
+          "split the file)"));
+      return std::nullopt;
+    }
   } catch (const YAML::Exception& e) {
     SourcePos pos{e.mark.line >= 0 ? e.mark.line + 1 : 1,
                   e.mark.column >= 0 ? e.mark.column + 1 : 1};
     int length = 1;
+    if (dynamic_cast<const YAML::DeepRecursion*>(&e) != nullptr) {
+      // yaml-cpp's guard against stack exhaustion; its own message says "bad file".
+      diagnostics->push_back(MakeDiagnostic(
+          file, Severity::kError, pos, 1, "limit",
+          "YAML nested too deeply (yaml-cpp stops at 2000 levels of lists and mappings)"));
+      return std::nullopt;
+    }
     // What the likeliest causes in a rule file are, and what to write instead.
     std::string hint;
     if (e.msg == YAML::ErrorMsg::MAP_VALUE) {

@@ -11,6 +11,7 @@ packages=(
   zlib1g-dev libssl-dev libsqlite3-dev        # gzip input, SHA-256, the SQLite log sink
   catch2                                      # unit tests
   python3 python3-numpy python3-sklearn python3-jsonschema  # oracles and checks in the tests
+  clang-14 libfuzzer-14-dev libclang-rt-14-dev  # fuzz targets (tests/fuzz/run.sh), ASan/UBSan
 )
 missing=()
 for p in "${packages[@]}"; do
