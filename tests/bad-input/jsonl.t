@@ -92,20 +92,24 @@ tests/bad-input/jsonl/missing_label_key.jsonl: error: label column 'label' is no
 [exit 2]
 # An invalid JSON line to predict: an error line in its place, and exit 1.
 $ hunch predict tests/bad-input/data/rules.yaml --input-format jsonl < tests/bad-input/jsonl/invalid_literal.jsonl
-<stdin>:1: error: bad quoting: a quote inside unquoted field 1; quote the whole field and double the quotes in it
-[exit 2]
+{"line":1,"id":null,"prediction":"yes","rule":"big","confidence":null,"fired":["big","disposable"]}
+{"line":2,"error":"invalid JSON at byte 13: expected a JSON object such as {\"amount\": 7200}"}
+[exit 1]
 # An array line to predict.
 $ hunch predict tests/bad-input/data/rules.yaml --input-format jsonl < tests/bad-input/jsonl/array_line.jsonl
-<stdin>:1: error: bad quoting: a quote inside unquoted field 1; quote the whole field and double the quotes in it
-[exit 2]
+{"line":1,"id":null,"prediction":"yes","rule":"big","confidence":null,"fired":["big","disposable"]}
+{"line":2,"error":"expected a JSON object such as {\"amount\": 7200}"}
+[exit 1]
 # Invalid UTF-8 to predict.
 $ hunch predict tests/bad-input/data/rules.yaml --input-format jsonl < tests/bad-input/jsonl/invalid_utf8_string.jsonl
-<stdin>:1: error: bad quoting: a quote inside unquoted field 1; quote the whole field and double the quotes in it
-[exit 2]
+{"line":1,"id":null,"prediction":"yes","rule":"big","confidence":null,"fired":["big","disposable"]}
+{"line":2,"error":"invalid JSON at byte 12: expected a JSON object such as {\"amount\": 7200}"}
+[exit 1]
 # A truncated line to predict.
 $ hunch predict tests/bad-input/data/rules.yaml --input-format jsonl < tests/bad-input/jsonl/truncated_last_line.jsonl
-<stdin>:1: error: bad quoting: a quote inside unquoted field 1; quote the whole field and double the quotes in it
-[exit 2]
+{"line":1,"id":null,"prediction":"yes","rule":"big","confidence":null,"fired":["big","disposable"]}
+{"line":2,"error":"invalid JSON at byte 19: expected a JSON object such as {\"amount\": 7200}"}
+[exit 1]
 # --row that is not JSON.
 $ hunch explain tests/bad-input/data/rules.yaml --row 'amount=1'
 --row: error: invalid JSON at byte 1: expected a JSON object such as {"amount": 7200}
@@ -144,5 +148,6 @@ $ hunch explain tests/bad-input/data/rules.yaml --row '{"email": "\udc00"}'
 [exit 2]
 # A NUL byte inside a JSONL line to predict.
 $ hunch predict tests/bad-input/data/rules.yaml --input-format jsonl < tests/bad-input/jsonl/nul_byte.jsonl
-<stdin>:1: error: bad quoting: a quote inside unquoted field 1; quote the whole field and double the quotes in it
-[exit 2]
+{"line":1,"id":null,"prediction":"yes","rule":"big","confidence":null,"fired":["big","disposable"]}
+{"line":2,"error":"invalid JSON at byte 15: a NUL byte; expected a JSON object such as {\"amount\": 7200}"}
+[exit 1]
