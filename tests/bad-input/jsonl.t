@@ -126,22 +126,10 @@ $ hunch explain tests/bad-input/data/rules.yaml --row '{"amount": 1'
 $ hunch explain tests/bad-input/data/rules.yaml --row '{"amount": 1} x'
 --row: error: invalid JSON at byte 15: expected a JSON object such as {"amount": 7200}
 [exit 2]
-# accepted: --row nested 10,000 deep: the value is one bad cell, not a stack overflow.
-$ hunch explain tests/bad-input/data/rules.yaml --row "$(/usr/bin/python3 -c 'print("{\"amount\": " + "[" * 10000 + "]" * 10000 + "}")')" | cut -c1-120
-rule big (line 11) -> yes
-  amount > 1000 && age < 30 = error (cell "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[
-    amount > 1000 = error (cell "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[
-      amount = error (cell "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[
-    age < 30 = unknown (missing)
-      age = unknown (missing)
-  => unknown (not fired)
-rule disposable (line 14) -> yes
-  email.matches(r"@(tempmail|mailinator)\.") = unknown (missing)
-    email = unknown (missing)
-  => unknown (not fired)
-winner: none (default)
-prediction: no
-[exit 0]
+# --row nested 10,000 deep: refused before parsing, not a stack overflow.
+$ hunch explain tests/bad-input/data/rules.yaml --row "$(/usr/bin/python3 -c 'print("{\"amount\": " + "[" * 10000 + "]" * 10000 + "}")')" > $GEN/out; s=$?; cut -c1-160 $GEN/out; exit $s
+--row: error: JSON nested deeper than 64 levels at byte 75: expected a JSON object of plain values such as {"amount": 7200}
+[exit 2]
 # --row with a lone surrogate.
 $ hunch explain tests/bad-input/data/rules.yaml --row '{"email": "\udc00"}'
 --row: error: invalid JSON at byte 17: expected a JSON object such as {"amount": 7200}
@@ -150,4 +138,9 @@ $ hunch explain tests/bad-input/data/rules.yaml --row '{"email": "\udc00"}'
 $ hunch predict tests/bad-input/data/rules.yaml --input-format jsonl < tests/bad-input/jsonl/nul_byte.jsonl
 {"line":1,"id":null,"prediction":"yes","rule":"big","confidence":null,"fired":["big","disposable"]}
 {"line":2,"error":"invalid JSON at byte 15: a NUL byte; expected a JSON object such as {\"amount\": 7200}"}
+[exit 1]
+# A JSONL line nested 100,000 deep to predict: an error line, not a stack overflow.
+$ hunch predict tests/bad-input/data/rules.yaml --input-format jsonl < $GEN/deep.jsonl > $GEN/out; s=$?; cut -c1-200 $GEN/out; exit $s
+{"line":1,"id":null,"prediction":"yes","rule":"big","confidence":null,"fired":["big","disposable"]}
+{"line":2,"error":"JSON nested deeper than 64 levels at byte 75: expected a JSON object of plain values such as {\"amount\": 7200}"}
 [exit 1]
