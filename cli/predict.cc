@@ -7,7 +7,9 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <limits>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -223,7 +225,22 @@ int RunPredict(const PredictArgs& args) {
     std::string text;
     std::vector<std::string> storage;
     int64_t line = 0;
-    while (std::getline(*in, text)) {
+    // Lines are bounded as the table readers bound records (ReaderOptions::max_record_bytes), so
+    // an endless line cannot take all memory; a longer line is skipped with an error line.
+    constexpr std::streamsize kMaxLine = std::streamsize{16} << 20;
+    std::unique_ptr<char[]> buffer(new char[kMaxLine + 1]);
+    for (;;) {
+      in->getline(buffer.get(), kMaxLine + 1);
+      const std::streamsize got = in->gcount();
+      if (in->bad() || (in->fail() && got == 0)) break;
+      if (in->fail()) {  // kMaxLine bytes and no line end yet
+        in->clear();
+        in->ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+        predictor.Error(++line, fmt::format("line longer than {} bytes (max_record_bytes)",
+                                            static_cast<int64_t>(kMaxLine)));
+        continue;
+      }
+      text.assign(buffer.get(), static_cast<size_t>(in->eof() ? got : got - 1));
       ++line;
       if (!text.empty() && text.back() == '\r') text.pop_back();
       if (text.find_first_not_of(" \t") == std::string::npos) continue;

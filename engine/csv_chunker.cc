@@ -26,7 +26,13 @@ Result<std::unique_ptr<CsvChunker>> CsvChunker::Open(const std::string& path,
                                                      size_t chunk_bytes) {
   auto input = InputStream::Open(path);
   if (!input.ok()) return input.status();
-  std::unique_ptr<CsvChunker> c(new CsvChunker(std::move(*input), chunk_bytes));
+  return Open(std::move(*input), options, chunk_bytes);
+}
+
+Result<std::unique_ptr<CsvChunker>> CsvChunker::Open(std::unique_ptr<InputStream> input,
+                                                     const ReaderOptions& options,
+                                                     size_t chunk_bytes) {
+  std::unique_ptr<CsvChunker> c(new CsvChunker(std::move(input), chunk_bytes));
   // The header is the first record; it is parsed by the ordinary reader for its exact rules.
   size_t header_end = 0;
   for (size_t want = 64 << 10;; want *= 2) {

@@ -49,6 +49,10 @@ class CsvChunker {
   static Result<std::unique_ptr<CsvChunker>> Open(const std::string& path,
                                                   const ReaderOptions& options,
                                                   size_t chunk_bytes = size_t{4} << 20);
+  // The same over an opened input (for tests and fuzzing).
+  static Result<std::unique_ptr<CsvChunker>> Open(std::unique_ptr<InputStream> input,
+                                                  const ReaderOptions& options,
+                                                  size_t chunk_bytes = size_t{4} << 20);
   const std::vector<std::string>& header() const { return header_; }
   const std::string& name() const { return input_->name(); }
   // The next chunk, or false at the end of the input.

@@ -235,7 +235,39 @@ Result<RawRow> ReadDataRow(const std::string& path, int64_t number, const RuleSe
 Result<RawRow> RowFromJson(std::string_view json, const RuleSet& rules,
                            std::vector<std::string>* storage,
                            std::vector<std::string>* ignored_keys) {
+  // nlohmann::json writes nested values back out recursively: bound the nesting first, or a
+  // deeply nested value overflows the stack (found by tests/bad-input under ASan).
+  constexpr int kMaxJsonDepth = 64;
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) {
+        return InvalidArgument(fmt::format(
+            "--row: error: JSON nested deeper than {} levels at byte {}: expected a JSON object "
+            "of plain values such as {{\"amount\": 7200}}",
+            kMaxJsonDepth, i + 1));
+      }
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
   nlohmann::json obj;
+  // nlohmann::json stops at a NUL byte as at the end of input: refuse it instead.
+  if (const size_t nul = json.find('\0'); nul != std::string_view::npos) {
+    return InvalidArgument(fmt::format(
+        "--row: error: invalid JSON at byte {}: a NUL byte; expected a JSON object such as "
+        "{{\"amount\": 7200}}",
+        nul + 1));
+  }
   try {
     obj = nlohmann::json::parse(json.begin(), json.end());
   } catch (const nlohmann::json::parse_error& e) {

@@ -71,6 +71,13 @@ std::unique_ptr<InputStream> InputStream::FromMemory(std::string name, std::stri
   return in;
 }
 
+std::unique_ptr<InputStream> InputStream::FromMemoryInPieces(std::string name, std::string bytes,
+                                                             size_t piece) {
+  std::unique_ptr<InputStream> in = FromMemory(std::move(name), std::move(bytes));
+  in->piece_ = std::max<size_t>(piece, 1);
+  return in;
+}
+
 InputStream::~InputStream() {
   if (owns_fd_) ::close(fd_);
 }
@@ -88,7 +95,8 @@ Result<size_t> InputStream::Read(char* dest, size_t size) {
 
 Result<size_t> InputStream::ReadRaw(char* dest, size_t size) {
   if (fd_ < 0) {
-    const size_t n = std::min(size, memory_.size() - memory_pos_);
+    size_t n = std::min(size, memory_.size() - memory_pos_);
+    if (piece_ > 0) n = std::min(n, piece_);
     std::memcpy(dest, memory_.data() + memory_pos_, n);
     memory_pos_ += n;
     bytes_read_ += n;

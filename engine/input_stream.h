@@ -23,12 +23,16 @@ class InputStream {
   static Result<std::unique_ptr<InputStream>> Open(const std::string& path);
   // A stream over bytes already in memory (a chunk of a larger input); `name` names it in messages.
   static std::unique_ptr<InputStream> FromMemory(std::string name, std::string bytes);
+  // For tests and fuzzing: the same bytes served at most `piece` (> 0) bytes per read, so readers
+  // take their streaming path (records split across reads) on small inputs.
+  static std::unique_ptr<InputStream> FromMemoryInPieces(std::string name, std::string bytes,
+                                                         size_t piece);
   // For a stream from FromMemory that has not been read: hands its bytes over without a copy.
   std::string TakeMemory() {
     memory_pos_ = memory_.size();
     return std::move(memory_);
   }
-  bool in_memory() const { return fd_ < 0; }
+  bool in_memory() const { return fd_ < 0 && piece_ == 0; }
   ~InputStream();
   InputStream(const InputStream&) = delete;
   InputStream& operator=(const InputStream&) = delete;
@@ -57,6 +61,7 @@ class InputStream {
   std::unique_ptr<Inflater> inflater_;
   std::string memory_;  // FromMemory: the bytes, handed out through raw_pos_/raw_end_ semantics
   size_t memory_pos_ = 0;
+  size_t piece_ = 0;  // FromMemoryInPieces: the most bytes one read returns
 };
 
 // The unconsumed bytes [begin(), end()) of an InputStream. A reader parses them in place, calls

@@ -30,6 +30,13 @@ class ObjectHandler final : public nlohmann::json_sax<Json> {
     error_column_ = 0;
     keys_.clear();
     std::fill(present_.begin(), present_.end(), false);
+    // nlohmann::json stops at a NUL byte as at the end of input, which would drop the rest of
+    // the line without a word.
+    if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
+      error_ = "invalid JSON: a NUL byte; expected JSON text";
+      error_column_ = nul + 1;
+      return false;
+    }
     try {
       return Json::sax_parse(text.begin(), text.end(), this);
     } catch (const Json::exception& e) {
@@ -261,6 +268,10 @@ Status JsonlReader::ReadSample() {
     if (!handler_.Parse(text)) continue;  // Next() reports it
     for (const std::string& key : handler_.keys()) {
       if (columns_.emplace(key, static_cast<int>(header_.size())).second) header_.push_back(key);
+    }
+    if (header_.size() > options_.max_fields) {
+      return DataError(fmt::format("{}:{}: error: more than {} distinct keys (max_fields)",
+                                   in_.name(), line_, options_.max_fields));
     }
   }
   handler_.SetColumns(&columns_, header_.size());

@@ -58,6 +58,13 @@ void PrintTo(const Expr& e, std::string* out) {
     }
     case Kind::kUnary:
       *out += e.text;
+      if (e.text == "-" && e.args[0]->kind == Kind::kInt) {
+        // "-5" would read back as the literal -5, and "-0" as 0: keep the operator.
+        *out += "(";
+        PrintTo(*e.args[0], out);
+        *out += ")";
+        return;
+      }
       PrintTo(*e.args[0], out);
       return;
     case Kind::kBinary:

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 
 namespace hunch {
@@ -320,10 +321,14 @@ Token Lexer::LexNumber() {
     }
     if (is_double) {
       std::string text(src_.substr(start, pos_ - start));
-      t.double_value =
-          std::strtod(text.c_str(), nullptr);  // strtod rounds correctly; inf on overflow
+      t.double_value = std::strtod(text.c_str(), nullptr);  // strtod rounds correctly
       t.kind = Tok::kDouble;
       t.end = pos_;
+      // As in CEL's reference parser: a literal past the double range is an error, not infinity
+      // (which has no literal, so the canonical print could not spell it).
+      if (std::isinf(t.double_value)) {
+        return Error(start, pos_, "double literal is out of range (at most about 1.8e308)");
+      }
       if (IsIdentStart(at(pos_))) return Error(start, pos_ + 1, "unexpected letter after a number");
       return t;
     }

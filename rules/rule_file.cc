@@ -2,6 +2,7 @@
 #include "rules/rule_file.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -442,6 +443,9 @@ class Reader {
       }
       auto missing = [&](const char* key) { return !seen.count(key) && !suggested.count(key); };
       if (missing("name")) Error(r.pos, "missing-key", "rule has no 'name'");
+      if (seen.count("name") && r.name.pos.line > 0 && r.name.text.empty()) {
+        Error(r.name.pos, "bad-rule-name", "a rule name is empty: expected a name to report it by");
+      }
       if (missing("when")) Error(r.pos, "missing-key", "rule has no 'when' condition");
       if (missing("predict")) Error(r.pos, "missing-key", "rule has no 'predict' class");
       f_.rules.push_back(std::move(r));
@@ -462,6 +466,41 @@ class Reader {
   const RuleFileLimits& limits_;
   SourcePos key_pos_{1, 1};  // of the mapping key being read
 };
+
+}  // namespace
+
+namespace {
+
+// The line of a '---' marker that starts a second, non-empty YAML document; 0 if there is none.
+// A marker is "---" at the start of a line, which YAML reserves (a scalar cannot continue there).
+int SecondDocumentLine(std::string_view text) {
+  bool in_document = false;  // content or a marker has been seen
+  int marker_line = 0;       // of the marker after the first document, when there is one
+  int line = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view l = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line;
+    const bool marker =
+        l.substr(0, 3) == "---" && (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r');
+    std::string_view rest = marker ? l.substr(3) : l;
+    const size_t first = rest.find_first_not_of(" \t\r");
+    const bool content = first != std::string_view::npos && rest[first] != '#' &&
+                         !(!marker && rest.substr(0, 3) == "...") &&
+                         !(!in_document && !marker && rest[0] == '%');
+    if (marker) {
+      if (in_document && marker_line == 0) marker_line = line;
+      in_document = true;
+    }
+    if (content) {
+      if (marker_line > 0) return marker_line;
+      in_document = true;
+    }
+  }
+  return 0;
+}
 
 }  // namespace
 
@@ -487,6 +526,15 @@ std::optional<RuleFile> ReadRuleFile(const std::string& path, const std::string&
                                    static_cast<unsigned char>(text[bad]))));
     return std::nullopt;
   }
+  // YAML::Load reads the first document and ignores the rest. (YAML::LoadAll is no way out: it
+  // loops forever on some malformed input, found by tests/fuzz/rules_fuzz.)
+  if (const int line = SecondDocumentLine(text); line > 0) {
+    diagnostics->push_back(MakeDiagnostic(
+        file, Severity::kError, {line, 1}, 3, "bad-yaml",
+        "a second YAML document: a rule file is one document (remove this '---' line, or split "
+        "the file)"));
+    return std::nullopt;
+  }
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -494,6 +542,13 @@ std::optional<RuleFile> ReadRuleFile(const std::string& path, const std::string&
     SourcePos pos{e.mark.line >= 0 ? e.mark.line + 1 : 1,
                   e.mark.column >= 0 ? e.mark.column + 1 : 1};
     int length = 1;
+    if (dynamic_cast<const YAML::DeepRecursion*>(&e) != nullptr) {
+      // yaml-cpp's guard against stack exhaustion; its own message says "bad file".
+      diagnostics->push_back(MakeDiagnostic(
+          file, Severity::kError, pos, 1, "limit",
+          "YAML nested too deeply (yaml-cpp stops at 2000 levels of lists and mappings)"));
+      return std::nullopt;
+    }
     // What the likeliest causes in a rule file are, and what to write instead.
     std::string hint;
     if (e.msg == YAML::ErrorMsg::MAP_VALUE) {

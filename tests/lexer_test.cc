@@ -198,7 +198,8 @@ TEST_CASE("Double literals take fractions, exponents and a leading dot") {
   CHECK(One("2.5e-3").double_value == 0.0025);
   CHECK(One("1e+2").double_value == 100.0);
   CHECK(One("0.1").double_value == 0.1);  // correctly rounded
-  CHECK(One("1e400").double_value == std::numeric_limits<double>::infinity());
+  CHECK(One("1e308").double_value == 1e308);
+  CHECK(One("1e-400").double_value == 0.0);  // underflow rounds to zero, as in CEL
   // "1." is not a double: it is 1 followed by '.'.
   CHECK(Kinds("1.") == std::vector<Tok>{Tok::kInt, Tok::kDot, Tok::kEnd});
 }
@@ -215,6 +216,12 @@ TEST_CASE("Malformed numbers are errors") {
   CHECK(exponent.text == "expected digits in the exponent");
   CHECK(exponent.begin == 0);
   CHECK(exponent.end == 3);
+  // Found by tests/fuzz/expr_fuzz: an overflowing literal used to become +Inf, whose canonical
+  // print "+Inf" does not parse back.
+  Token huge = ErrorOf("amount > -922337203685e774810");
+  CHECK(huge.text == "double literal is out of range (at most about 1.8e308)");
+  CHECK(huge.begin == 10);
+  CHECK(huge.end == 29);
 }
 
 TEST_CASE("Operators lex greedily into one- and two-character tokens") {

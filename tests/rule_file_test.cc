@@ -1,6 +1,8 @@
 // Tests for loading rule files through RuleSet::LoadFromString: every key, structural mistakes,
 // diagnostics and their positions, the canonical hash, and lint warnings.
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -371,6 +373,25 @@ TEST_CASE("An empty file is an error") {
     Loaded l = LoadBad(text);
     CHECK(l.One("empty").message == "rule file is empty: expected name, label, classes and rules");
   }
+}
+
+TEST_CASE("A second YAML document is an error at its marker, not silently ignored") {
+  const std::string one = "name: t\nlabel: y\nclasses: [a, b]\nrules: []\n";
+  Loaded l = LoadBad(one + "---\nname: other\n");
+  Diagnostic d = l.One("bad-yaml");
+  CHECK_THAT(d.message, Catch::StartsWith("a second YAML document"));
+  CHECK(d.line == 5);
+  CHECK(d.column == 1);
+  // A marker before the only document, an empty document after it, and comments are fine.
+  LoadOk("%YAML 1.2\n---\n" + one);
+  LoadOk("# rules\n--- # start\n" + one + "---\n# nothing more\n...\n");
+  // Found by tests/fuzz/rules_fuzz: YAML::LoadAll, the obvious way to see all documents, never
+  // returns on this input.
+  std::ifstream in(std::string(HUNCH_SOURCE_DIR) + "/tests/fuzz/corpus/rules/regress-loadall-hang",
+                   std::ios::binary);
+  const std::string hang((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE(hang.size() > 100);
+  CHECK(LoadBad(hang).errors() > 0);
 }
 
 TEST_CASE("A file that is not UTF-8 is rejected at its first bad byte") {

@@ -16,6 +16,7 @@ packages=(
   libcpp-httplib-dev wrk curl                 # hunch serve (HTTP server), its benchmark, the tutorial
   chromium fonts-dejavu-core                  # the browser test of the HTML reports
   python3-scipy                               # compare oracle (McNemar), bench/compare.sh
+  clang-14 libfuzzer-14-dev libclang-rt-14-dev  # fuzz targets (tests/fuzz/run.sh), ASan/UBSan
 )
 missing=()
 for p in "${packages[@]}"; do
