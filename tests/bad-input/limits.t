@@ -88,34 +88,34 @@ $GEN/yaml_nested_block.yaml:508:1002: error: YAML nested too deeply (yaml-cpp st
 [exit 1]
 # An alias bomb ('billion laughs'): nine levels of ten aliases each.
 $ hunch check $GEN/yaml_alias_bomb.yaml
-$GEN/yaml_alias_bomb.yaml:1:1: error: unknown key 'a0' in rule file (expected one of: name, description, version, label, classes, positive, default, missing, inputs, policy, rules, slices)
+$GEN/yaml_alias_bomb.yaml:1:1: error: unknown key 'a0' in rule file (expected one of: name, description, version, label, classes, positive, default, missing, inputs, policy, rules, slices, tie_break)
     1 | a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]
       | ^~
-$GEN/yaml_alias_bomb.yaml:2:1: error: unknown key 'a1' in rule file (expected one of: name, description, version, label, classes, positive, default, missing, inputs, policy, rules, slices)
+$GEN/yaml_alias_bomb.yaml:2:1: error: unknown key 'a1' in rule file (expected one of: name, description, version, label, classes, positive, default, missing, inputs, policy, rules, slices, tie_break)
     2 | a1: &a1 [*a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0]
       | ^~
-$GEN/yaml_alias_bomb.yaml:3:1: error: unknown key 'a2' in rule file (expected one of: name, description, version, label, classes, positive, default, missing, inputs, policy, rules, slices)
+$GEN/yaml_alias_bomb.yaml:3:1: error: unknown key 'a2' in rule file (expected one of: name, description, version, label, classes, positive, default, missing, inputs, policy, rules, slices, tie_break)
     3 | a2: &a2 [*a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1]
       | ^~
-$GEN/yaml_alias_bomb.yaml:4:1: error: unknown key 'a3' in rule file (expected one of: name, description, version, label, classes, positive, default, missing, inputs, policy, rules, slices)
+$GEN/yaml_alias_bomb.yaml:4:1: error: unknown key 'a3' in rule file (expected one of: name, description, version, label, classes, positive, default, missing, inputs, policy, rules, slices, tie_break)
     4 | a3: &a3 [*a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2]
       | ^~
-$GEN/yaml_alias_bomb.yaml:5:1: error: unknown key 'a4' in rule file (expected one of: name, description, version, label, classes, positive, default, missing, inputs, policy, rules, slices)
+$GEN/yaml_alias_bomb.yaml:5:1: error: unknown key 'a4' in rule file (expected one of: name, description, version, label, classes, positive, default, missing, inputs, policy, rules, slices, tie_break)
     5 | a4: &a4 [*a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3]
       | ^~
-$GEN/yaml_alias_bomb.yaml:6:1: error: unknown key 'a5' in rule file (expected one of: name, description, version, label, classes, positive, default, missing, inputs, policy, rules, slices)
+$GEN/yaml_alias_bomb.yaml:6:1: error: unknown key 'a5' in rule file (expected one of: name, description, version, label, classes, positive, default, missing, inputs, policy, rules, slices, tie_break)
     6 | a5: &a5 [*a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4]
       | ^~
-$GEN/yaml_alias_bomb.yaml:7:1: error: unknown key 'a6' in rule file (expected one of: name, description, version, label, classes, positive, default, missing, inputs, policy, rules, slices)
+$GEN/yaml_alias_bomb.yaml:7:1: error: unknown key 'a6' in rule file (expected one of: name, description, version, label, classes, positive, default, missing, inputs, policy, rules, slices, tie_break)
     7 | a6: &a6 [*a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5]
       | ^~
-$GEN/yaml_alias_bomb.yaml:8:1: error: unknown key 'a7' in rule file (expected one of: name, description, version, label, classes, positive, default, missing, inputs, policy, rules, slices)
+$GEN/yaml_alias_bomb.yaml:8:1: error: unknown key 'a7' in rule file (expected one of: name, description, version, label, classes, positive, default, missing, inputs, policy, rules, slices, tie_break)
     8 | a7: &a7 [*a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6]
       | ^~
-$GEN/yaml_alias_bomb.yaml:9:1: error: unknown key 'a8' in rule file (expected one of: name, description, version, label, classes, positive, default, missing, inputs, policy, rules, slices)
+$GEN/yaml_alias_bomb.yaml:9:1: error: unknown key 'a8' in rule file (expected one of: name, description, version, label, classes, positive, default, missing, inputs, policy, rules, slices, tie_break)
     9 | a8: &a8 [*a7, *a7, *a7, *a7, *a7, *a7, *a7, *a7, *a7, *a7]
       | ^~
-$GEN/yaml_alias_bomb.yaml:10:1: error: unknown key 'a9' in rule file (expected one of: name, description, version, label, classes, positive, default, missing, inputs, policy, rules, slices)
+$GEN/yaml_alias_bomb.yaml:10:1: error: unknown key 'a9' in rule file (expected one of: name, description, version, label, classes, positive, default, missing, inputs, policy, rules, slices, tie_break)
    10 | a9: &a9 [*a8, *a8, *a8, *a8, *a8, *a8, *a8, *a8, *a8, *a8]
       | ^~
 10 errors, 0 warnings
