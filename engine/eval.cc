@@ -696,7 +696,6 @@ class Accumulator {
 };
 
 Report Accumulator::Finish(const std::string& display_path) const {
-  const CheckedRuleSet& rs = *plan_.rs;
   const EvalOptions& options = *plan_.options;
   const int k = plan_.k;
   // A combining policy is fitted on every row's vote pattern (never on the labels), then decides

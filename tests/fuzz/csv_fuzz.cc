@@ -40,9 +40,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Result<bool> next = (*chunker)->Next(&chunk);
     if (!next.ok() || !*next) break;
     Transcript part;
-    fuzz::ReadAll(OpenCsvChunkReader(InputStream::FromMemory("fuzz.csv", std::move(chunk.bytes)),
-                                     chunked.header, chunk.first_line, options),
-                  &part, 1);
+    fuzz::ReadAll(
+        OpenCsvChunkReader(InputStream::FromMemory("fuzz.csv", std::string(chunk.bytes())),
+                           chunked.header, chunk.first_line, options),
+        &part, 1);
     chunked.clean = chunked.clean && part.clean;
     chunked.events.insert(chunked.events.end(), part.events.begin(), part.events.end());
   }
