@@ -1,5 +1,5 @@
 -- wrk script for bench/serve.sh. POSTs the JSON bodies of the file $BODIES (one per line) to
--- /v1/predict, round robin. $DELAY_MS > 0 paces each connection (a closed-loop rate limit, as
+-- /v1/predict, round robin. $DELAY_MS > 0 (may be fractional) paces each connection (a closed-loop rate limit, as
 -- wrk2 is not in Debian). $IDS_PREFIX set: each thread writes the event_id of every 200 answer
 -- to $IDS_PREFIX<thread>.txt, so the log can be checked against them.
 local bodies = {}
@@ -31,10 +31,17 @@ function request()
   return wrk.format("POST", "/v1/predict", {["Content-Type"] = "application/json"}, body)
 end
 
+-- wrk's delay() takes whole milliseconds: a fractional DELAY_MS pauses floor(DELAY_MS) ms plus
+-- one more with probability equal to the fraction, so the mean pause is DELAY_MS.
 local delay_ms = tonumber(os.getenv("DELAY_MS") or "0")
 if delay_ms > 0 then
+  local whole = math.floor(delay_ms)
+  local fraction = delay_ms - whole
   function delay()
-    return delay_ms
+    if math.random() < fraction then
+      return whole + 1
+    end
+    return whole
   end
 end
 

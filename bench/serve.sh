@@ -131,31 +131,33 @@ echo
 echo "Per-round requests/s: $(for m in "${modes[@]}"; do printf '%s: %s; ' "$m" "$(xargs printf '%.0f ' <<< "${rps[$m]}")"; done)"
 echo
 
-# p99 at half the peak: wrk has no rate limit (wrk2 is not in Debian), so each of 64
-# connections waits DELAY ms after each answer (bench/serve.lua's delay()), the delay calibrated
-# in 2 s runs to come closest to half the --fsync interval peak. This is closed-loop pacing: a
-# stall delays the next requests instead of queueing them (coordinated omission), so the p99 is
-# optimistic against an open-loop load generator.
+# p99 at half the peak: wrk has no rate limit (wrk2 is not in Debian), so each connection
+# (as many as in the peak runs) pauses DELAY ms on average after each answer (bench/serve.lua's
+# delay(), fractional delays drawn at random), the delay calibrated in 2 s runs to come closest
+# to half the --fsync interval peak. This is closed-loop pacing: a stall delays the next requests
+# instead of queueing them (coordinated omission), so the p99 is optimistic against an open-loop
+# load generator.
 peak=$(median <<< "${rps[interval]}")
-half_connections=64
+half_connections=$connections
 start_server --log "$tmp/log" --fsync interval
 run_wrk "$connections" 1 > /dev/null
-delay=$(echo "d = $half_connections * 1000 / ($peak / 2); if (d < 1) d = 1; scale=0; d / 1" | bc -l)
+# First guess: the peak's period per connection, doubled, minus the time an answer takes.
+delay=$(echo "d = 2 * $half_connections * 1000 / $peak - $(median <<< "${p50[interval]}") / 1000; if (d < 0.05) d = 0.05; d" | bc -l)
 best=$delay best_error=1000000
-for _ in 1 2 3 4; do
+for _ in 1 2 3 4 5; do
   r=$(DELAY_MS=$delay run_wrk "$half_connections" 2)
   rate=$(echo "$(field requests "$r") * 1000000 / $(field duration_us "$r")" | bc -l)
   error=$(echo "e = $rate - $peak / 2; if (e < 0) e = -e; e" | bc -l)
   if [ "$(echo "$error < $best_error" | bc -l)" = 1 ]; then best=$delay best_error=$error; fi
-  # The period per connection is about delay + latency: scale the delay by the rate's error.
-  delay=$(echo "d = $delay * $rate / ($peak / 2); scale=0; (d + 0.5) / 1" | bc -l)
-  [ "$delay" -ge 1 ] || delay=1
+  # The period per connection is about delay + latency: scale the period by the rate's error.
+  latency=$(echo "$(field mean_us "$r") / 1000" | bc -l)
+  delay=$(echo "d = ($delay + $latency) * $rate / ($peak / 2) - $latency; if (d < 0.05) d = 0.05; d" | bc -l)
 done
 load=$(cut -d' ' -f1 /proc/loadavg)
 r=$(DELAY_MS=$best run_wrk "$half_connections" "$duration")
 stop_server
 rate=$(echo "$(field requests "$r") * 1000000 / $(field duration_us "$r")" | bc -l)
-printf 'Half load, --fsync interval: %d connections each pausing %d ms, %.0f requests/s (%.2f of the peak %.0f): p50 %.2f ms, p99 %.2f ms; load average %s\n\n' \
+printf 'Half load, --fsync interval: %d connections each pausing %.2f ms on average, %.0f requests/s (%.2f of the peak %.0f): p50 %.2f ms, p99 %.2f ms; load average %s\n\n' \
   "$half_connections" "$best" "$rate" "$(echo "$rate / $peak" | bc -l)" "$peak" \
   "$(echo "$(field p50_us "$r") / 1000" | bc -l)" "$(echo "$(field p99_us "$r") / 1000" | bc -l)" "$load"
 
