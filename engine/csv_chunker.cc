@@ -1,7 +1,11 @@
 // Implements CsvChunker: quote-aware splitting of CSV input into chunks of whole records.
 #include "engine/csv_chunker.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -21,70 +25,37 @@ void ByteBuffer::Grow(size_t size) {
   size_ = size;
 }
 
-Result<std::unique_ptr<CsvChunker>> CsvChunker::Open(const std::string& path,
-                                                     const ReaderOptions& options,
-                                                     size_t chunk_bytes) {
-  auto input = InputStream::Open(path);
-  if (!input.ok()) return input.status();
-  return Open(std::move(*input), options, chunk_bytes);
-}
+namespace {
 
-Result<std::unique_ptr<CsvChunker>> CsvChunker::Open(std::unique_ptr<InputStream> input,
-                                                     const ReaderOptions& options,
-                                                     size_t chunk_bytes) {
-  std::unique_ptr<CsvChunker> c(new CsvChunker(std::move(input), chunk_bytes));
-  // The header is the first record; it is parsed by the ordinary reader for its exact rules.
-  size_t header_end = 0;
-  for (size_t want = 64 << 10;; want *= 2) {
-    if (Status s = c->ReadAtLeast(want); !s.ok()) return s;
-    bool in_quotes = false;
-    for (size_t i = 0; i < c->pending_.size(); ++i) {
-      char ch = c->pending_.data()[i];
-      if (ch == '"')
-        in_quotes = !in_quotes;
-      else if (ch == '\n' && !in_quotes) {
-        header_end = i + 1;
-        break;
-      }
+// A read-only mapping of the whole of a regular, uncompressed, non-empty file at `path`, or an
+// empty view when the file is anything else (the caller then reads it as a stream).
+std::string_view MapFile(const std::string& path) {
+  if (path == "-") return {};
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return {};  // the stream's open words the error
+  std::string_view view;
+  struct stat st;
+  unsigned char magic[2] = {0, 0};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+      ::pread(fd, magic, 2, 0) >= 0 && !(magic[0] == 0x1f && magic[1] == 0x8b)) {
+    const size_t size = static_cast<size_t>(st.st_size);
+    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map != MAP_FAILED) {
+      ::madvise(map, size, MADV_SEQUENTIAL);
+      view = std::string_view(static_cast<const char*>(map), size);
     }
-    if (header_end > 0 || c->eof_) break;
-    if (want > options.max_record_bytes) break;
   }
-  if (header_end == 0) header_end = c->pending_.size();
-  auto header_reader = OpenCsvReader(
-      InputStream::FromMemory(c->input_->name(), std::string(c->pending_.data(), header_end)),
-      options);
-  if (!header_reader.ok()) return header_reader.status();
-  c->header_ = (*header_reader)->header();
-  c->next_line_ = 1 + CountNewlines({c->pending_.data(), header_end});
-  const size_t rest = c->pending_.size() - header_end;
-  std::memmove(c->pending_.data(), c->pending_.data() + header_end, rest);
-  c->pending_.Shrink(rest);
-  return c;
+  ::close(fd);
+  return view;
 }
 
-Status CsvChunker::ReadAtLeast(size_t want) {
-  while (pending_.size() < want && !eof_) {
-    const size_t old = pending_.size();
-    const size_t grow = std::max<size_t>(want - old, 1 << 20);
-    pending_.Grow(old + grow);
-    Result<size_t> n = input_->Read(pending_.data() + old, grow);
-    if (!n.ok()) {
-      pending_.Shrink(old);
-      return n.status();
-    }
-    pending_.Shrink(old + *n);
-    if (*n == 0) eof_ = true;
-  }
-  return Status::Ok();
-}
-
-size_t CsvChunker::SplitPoint() const {
+// Length of the longest prefix of `bytes` that ends at a line end outside quotes; 0 if none.
+size_t SplitPoint(std::string_view bytes) {
   // Quotes are rare in most data, so collect their positions and test candidate line ends from
   // the back: a line end with an even number of quotes before it lies outside every quoted field.
   std::vector<size_t> quotes;
-  const char* data = pending_.data();
-  const size_t n = pending_.size();
+  const char* data = bytes.data();
+  const size_t n = bytes.size();
   for (const char* p = data; (p = static_cast<const char*>(std::memchr(p, '"', n - (p - data))));) {
     quotes.push_back(static_cast<size_t>(p - data));
     ++p;
@@ -103,12 +74,121 @@ size_t CsvChunker::SplitPoint() const {
   return 0;
 }
 
+}  // namespace
+
+Result<std::unique_ptr<CsvChunker>> CsvChunker::Open(const std::string& path,
+                                                     const ReaderOptions& options,
+                                                     size_t chunk_bytes) {
+  if (std::string_view mapped = MapFile(path); !mapped.empty()) {
+    std::unique_ptr<CsvChunker> c(new CsvChunker(path, nullptr, chunk_bytes));
+    c->mapped_ = mapped;
+    if (Status s = c->ReadHeader(options); !s.ok()) return s;
+    return c;
+  }
+  auto input = InputStream::Open(path);
+  if (!input.ok()) return input.status();
+  return Open(std::move(*input), options, chunk_bytes);
+}
+
+Result<std::unique_ptr<CsvChunker>> CsvChunker::Open(std::unique_ptr<InputStream> input,
+                                                     const ReaderOptions& options,
+                                                     size_t chunk_bytes) {
+  std::string name = input->name();
+  std::unique_ptr<CsvChunker> c(new CsvChunker(std::move(name), std::move(input), chunk_bytes));
+  if (Status s = c->ReadHeader(options); !s.ok()) return s;
+  return c;
+}
+
+CsvChunker::~CsvChunker() {
+  if (!mapped_.empty()) ::munmap(const_cast<char*>(mapped_.data()), mapped_.size());
+}
+
+Status CsvChunker::ReadHeader(const ReaderOptions& options) {
+  // The header is the first record; it is parsed by the ordinary reader for its exact rules.
+  std::string_view available;
+  size_t header_end = 0;
+  for (size_t want = 64 << 10;; want *= 2) {
+    if (input_) {
+      if (Status s = ReadAtLeast(want); !s.ok()) return s;
+      available = std::string_view(pending_.data(), pending_.size());
+    } else {
+      available = mapped_.substr(0, want);
+    }
+    const bool at_end = input_ ? eof_ : available.size() == mapped_.size();
+    bool in_quotes = false;
+    for (size_t i = 0; i < available.size(); ++i) {
+      const char ch = available[i];
+      if (ch == '"') {
+        in_quotes = !in_quotes;
+      } else if (ch == '\n' && !in_quotes) {
+        header_end = i + 1;
+        break;
+      }
+    }
+    if (header_end > 0 || at_end) break;
+    if (want > options.max_record_bytes) break;
+  }
+  if (header_end == 0) header_end = available.size();
+  auto header_reader = OpenCsvReader(
+      InputStream::FromMemory(name_, std::string(available.substr(0, header_end))), options);
+  if (!header_reader.ok()) return header_reader.status();
+  header_ = (*header_reader)->header();
+  next_line_ = 1 + CountNewlines(available.substr(0, header_end));
+  if (input_) {
+    const size_t rest = pending_.size() - header_end;
+    std::memmove(pending_.data(), pending_.data() + header_end, rest);
+    pending_.Shrink(rest);
+  } else {
+    mapped_pos_ = header_end;
+  }
+  return Status::Ok();
+}
+
+Status CsvChunker::ReadAtLeast(size_t want) {
+  while (pending_.size() < want && !eof_) {
+    const size_t old = pending_.size();
+    const size_t grow = std::max<size_t>(want - old, 1 << 20);
+    pending_.Grow(old + grow);
+    Result<size_t> n = input_->Read(pending_.data() + old, grow);
+    if (!n.ok()) {
+      pending_.Shrink(old);
+      return n.status();
+    }
+    pending_.Shrink(old + *n);
+    if (*n == 0) eof_ = true;
+  }
+  return Status::Ok();
+}
+
 void CsvChunker::Recycle(ByteBuffer buffer) {
+  if (buffer.empty()) return;  // a chunk of the mapping
   std::lock_guard lock(pool_mutex_);
   if (pool_.size() < 16) pool_.push_back(std::move(buffer));
 }
 
+Result<bool> CsvChunker::NextMapped(CsvChunk* chunk) {
+  const size_t left = mapped_.size() - mapped_pos_;
+  if (left == 0) return false;
+  size_t split = 0;
+  for (size_t want = chunk_bytes_;; want *= 2) {
+    if (want >= left) {
+      split = left;
+      break;
+    }
+    split = SplitPoint(mapped_.substr(mapped_pos_, want));
+    if (split > 0) break;  // else a record longer than a chunk: look further
+  }
+  chunk->index = next_index_++;
+  chunk->first_line = next_line_;
+  chunk->buffer = ByteBuffer();
+  chunk->view = mapped_.substr(mapped_pos_, split);
+  mapped_pos_ += split;
+  next_line_ += CountNewlines(chunk->view);
+  return true;
+}
+
 Result<bool> CsvChunker::Next(CsvChunk* chunk) {
+  if (!input_) return NextMapped(chunk);
   size_t want = chunk_bytes_;
   size_t split = 0;
   for (;;) {
@@ -118,7 +198,7 @@ Result<bool> CsvChunker::Next(CsvChunk* chunk) {
       split = pending_.size();
       break;
     }
-    split = SplitPoint();
+    split = SplitPoint(std::string_view(pending_.data(), pending_.size()));
     if (split > 0) break;
     want = pending_.size() * 2;  // a record longer than a chunk: read on
   }
@@ -139,6 +219,7 @@ Result<bool> CsvChunker::Next(CsvChunk* chunk) {
   std::memcpy(tail.data(), pending_.data() + split, tail.size());
   chunk->buffer = std::move(pending_);
   chunk->buffer.Shrink(split);
+  chunk->view = std::string_view(chunk->buffer.data(), split);
   pending_ = std::move(tail);
   next_line_ += CountNewlines(chunk->bytes());
   return true;

@@ -36,16 +36,22 @@ class ByteBuffer {
 struct CsvChunk {
   int64_t index = 0;       // 0, 1, 2, ... in input order
   int64_t first_line = 0;  // physical line of the chunk's first record
-  ByteBuffer buffer;       // whole records, each with its line end (the last may lack it at EOF)
-  std::string_view bytes() const { return {buffer.data(), buffer.size()}; }
+  // Whole records, each with its line end (the last may lack it at EOF): in `buffer`, or in the
+  // chunker's mapping of the file (buffer empty), valid while the chunker lives.
+  std::string_view view;
+  ByteBuffer buffer;
+  std::string_view bytes() const { return view; }
 };
 
 // Reads the input in large blocks and cuts them at line ends that lie outside quoted fields
 // (tracked by quote parity, exact for well-formed CSV). Chunk boundaries depend only on the
-// input, never on the number of threads, so per-chunk results merge identically.
+// input, never on the number of threads, so per-chunk results merge identically. A regular,
+// uncompressed file is mapped rather than read: chunks are views of the mapping, which spares
+// copying every byte and faulting in buffers for them.
 class CsvChunker {
  public:
-  // Opens `path` (or "-", gzip transparently) and reads its header row.
+  // Opens `path` (or "-", gzip transparently) and reads its header row. A file truncated by
+  // another process while mapped ends this one with SIGBUS, as for any mmap reader.
   static Result<std::unique_ptr<CsvChunker>> Open(const std::string& path,
                                                   const ReaderOptions& options,
                                                   size_t chunk_bytes = size_t{4} << 20);
@@ -54,23 +60,29 @@ class CsvChunker {
                                                   const ReaderOptions& options,
                                                   size_t chunk_bytes = size_t{4} << 20);
   const std::vector<std::string>& header() const { return header_; }
-  const std::string& name() const { return input_->name(); }
+  ~CsvChunker();
+  CsvChunker(const CsvChunker&) = delete;
+  CsvChunker& operator=(const CsvChunker&) = delete;
+  const std::string& name() const { return name_; }
   // The next chunk, or false at the end of the input.
   Result<bool> Next(CsvChunk* chunk);
-  uint64_t bytes_read() const { return input_->bytes_read(); }
+  uint64_t bytes_read() const { return input_ ? input_->bytes_read() : mapped_pos_; }
   // Hands back the buffer of a processed chunk for reuse (thread-safe): reading into memory
   // that is already mapped saves a page fault per 4 KiB.
   void Recycle(ByteBuffer buffer);
 
  private:
-  CsvChunker(std::unique_ptr<InputStream> input, size_t chunk_bytes)
-      : input_(std::move(input)), chunk_bytes_(chunk_bytes) {}
+  CsvChunker(std::string name, std::unique_ptr<InputStream> input, size_t chunk_bytes)
+      : name_(std::move(name)), input_(std::move(input)), chunk_bytes_(chunk_bytes) {}
+  Status ReadHeader(const ReaderOptions& options);
   // Reads until pending_ holds at least `want` bytes or the input ends.
   Status ReadAtLeast(size_t want);
-  // Length of the longest prefix of pending_ that ends at a line end outside quotes; 0 if none.
-  size_t SplitPoint() const;
+  Result<bool> NextMapped(CsvChunk* chunk);
 
-  std::unique_ptr<InputStream> input_;
+  std::string name_;
+  std::unique_ptr<InputStream> input_;  // null when the file is mapped
+  std::string_view mapped_;             // the whole mapped file
+  size_t mapped_pos_ = 0;               // where the next chunk of the mapping starts
   size_t chunk_bytes_;
   std::vector<std::string> header_;
   ByteBuffer pending_;

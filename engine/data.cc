@@ -8,6 +8,7 @@
 
 #include "engine/table_reader.h"
 #include "rules/rule_file.h"
+#include "rules/schema_inference.h"
 #include "rules/text.h"
 
 namespace hunch {
@@ -164,10 +165,11 @@ Result<Schema> InferFileSchema(const std::string& path,
                                const DataOptions& options) {
   auto reader = OpenReader(path, options);
   if (!reader.ok()) return reader.status();
-  std::vector<std::vector<std::string>> cells;
-  std::vector<std::vector<bool>> present;
+  const std::vector<std::string>& header = (*reader)->header();
+  // Typed as they are read: no copy of the sample.
+  std::vector<ColumnTypeInference> columns(header.size());
   RawRecord rec;
-  while (cells.size() < options.sample_rows) {
+  for (size_t rows = 0; rows < options.sample_rows;) {
     auto more = (*reader)->Next(&rec);
     if (!more.ok()) {
       // A malformed record says nothing about types; the evaluation pass reports or counts it.
@@ -175,10 +177,20 @@ Result<Schema> InferFileSchema(const std::string& path,
       return more.status();
     }
     if (!*more) break;
-    cells.emplace_back(rec.cells.begin(), rec.cells.end());
-    present.push_back(rec.present);
+    ++rows;
+    for (size_t c = 0; c < columns.size(); ++c) {
+      if (c >= rec.cells.size() || (c < rec.present.size() && !rec.present[c]) ||
+          IsMissingText(rec.cells[c], missing_values)) {
+        columns[c].AddMissing();
+      } else {
+        columns[c].AddValue(rec.cells[c]);
+      }
+    }
   }
-  return InferSchema((*reader)->header(), cells, present, missing_values);
+  Schema schema;
+  for (size_t c = 0; c < columns.size(); ++c)
+    schema.columns.push_back(columns[c].Finish(header[c]));
+  return schema;
 }
 
 Result<std::shared_ptr<const RuleSet>> LoadRuleSetForData(const std::string& rules_path,

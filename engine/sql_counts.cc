@@ -1,5 +1,6 @@
 // The eval report from a database: the generated eval query run in SQLite or PostgreSQL (or its
 // result saved as CSV), its grouped rows replayed through the same totals as a local run.
+#include <dlfcn.h>
 #include <fmt/format.h>
 #include <libpq-fe.h>
 #include <re2/re2.h>
@@ -10,10 +11,11 @@
 #include <charconv>
 #include <map>
 #include <memory>
+#include <type_traits>
 
 #include "engine/eval_report.h"
-#include "engine/scores.h"
 #include "engine/ruleset_impl.h"
+#include "engine/scores.h"
 #include "engine/sql_db.h"
 #include "hunch/data.h"
 #include "hunch/sql.h"
@@ -212,31 +214,93 @@ Result<SqlRows> QuerySqlite(sqlite3* db, const std::string& sql) {
   return out;
 }
 
+// libpq, loaded on the first PostgreSQL query rather than linked: with the Kerberos, LDAP and TLS
+// libraries it pulls in, linking it cost every hunch command about 3.5 ms of start-up.
+struct LibPq {
+  decltype(&PQconnectdb) connectdb;
+  decltype(&PQfinish) finish;
+  decltype(&PQstatus) status;
+  decltype(&PQerrorMessage) error_message;
+  decltype(&PQexec) exec;
+  decltype(&PQclear) clear;
+  decltype(&PQresultStatus) result_status;
+  decltype(&PQresultErrorMessage) result_error_message;
+  decltype(&PQnfields) nfields;
+  decltype(&PQfname) fname;
+  decltype(&PQntuples) ntuples;
+  decltype(&PQgetisnull) getisnull;
+  decltype(&PQgetvalue) getvalue;
+  decltype(&PQgetlength) getlength;
+
+  // The loaded library, or an error naming what is missing. Loads once; thread-safe.
+  static Result<const LibPq*> Get() {
+    static const Result<LibPq> loaded = Load();
+    if (!loaded.ok()) return loaded.status();
+    return &loaded.value();
+  }
+
+ private:
+  static Result<LibPq> Load() {
+    void* handle = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
+    if (handle == nullptr) {
+      return IoError(fmt::format(
+          "postgres: error: cannot load libpq.so.5 (Debian package libpq5): {}", dlerror()));
+    }
+    LibPq pq;
+    std::string missing;
+    auto bind = [&](auto* slot, const char* name) {
+      void* symbol = dlsym(handle, name);
+      if (symbol == nullptr) missing += fmt::format(" {}", name);
+      *slot = reinterpret_cast<std::remove_pointer_t<decltype(slot)>>(symbol);
+    };
+    bind(&pq.connectdb, "PQconnectdb");
+    bind(&pq.finish, "PQfinish");
+    bind(&pq.status, "PQstatus");
+    bind(&pq.error_message, "PQerrorMessage");
+    bind(&pq.exec, "PQexec");
+    bind(&pq.clear, "PQclear");
+    bind(&pq.result_status, "PQresultStatus");
+    bind(&pq.result_error_message, "PQresultErrorMessage");
+    bind(&pq.nfields, "PQnfields");
+    bind(&pq.fname, "PQfname");
+    bind(&pq.ntuples, "PQntuples");
+    bind(&pq.getisnull, "PQgetisnull");
+    bind(&pq.getvalue, "PQgetvalue");
+    bind(&pq.getlength, "PQgetlength");
+    if (!missing.empty())
+      return IoError(fmt::format("postgres: error: libpq.so.5 lacks{}", missing));
+    return pq;  // the handle stays open for the life of the process
+  }
+};
+
 Result<SqlRows> QueryPostgres(const std::string& conninfo, const std::string& sql) {
-  std::unique_ptr<PGconn, void (*)(PGconn*)> conn(PQconnectdb(conninfo.c_str()), PQfinish);
-  if (PQstatus(conn.get()) != CONNECTION_OK) {
-    std::string message = PQerrorMessage(conn.get());
+  auto lib = LibPq::Get();
+  if (!lib.ok()) return lib.status();
+  const LibPq& pq = **lib;
+  std::unique_ptr<PGconn, void (*)(PGconn*)> conn(pq.connectdb(conninfo.c_str()), pq.finish);
+  if (pq.status(conn.get()) != CONNECTION_OK) {
+    std::string message = pq.error_message(conn.get());
     while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back())))
       message.pop_back();
     return IoError(fmt::format("postgres: error: cannot connect: {}", message));
   }
-  std::unique_ptr<PGresult, void (*)(PGresult*)> res(PQexec(conn.get(), sql.c_str()), PQclear);
-  if (PQresultStatus(res.get()) != PGRES_TUPLES_OK) {
-    std::string message = PQresultErrorMessage(res.get());
+  std::unique_ptr<PGresult, void (*)(PGresult*)> res(pq.exec(conn.get(), sql.c_str()), pq.clear);
+  if (pq.result_status(res.get()) != PGRES_TUPLES_OK) {
+    std::string message = pq.result_error_message(res.get());
     while (!message.empty() && message.back() == '\n') message.pop_back();
     return InvalidArgument(fmt::format("postgres: {}", message));
   }
   SqlRows out;
-  const int columns = PQnfields(res.get());
-  for (int c = 0; c < columns; ++c) out.columns.emplace_back(PQfname(res.get(), c));
-  const int rows = PQntuples(res.get());
+  const int columns = pq.nfields(res.get());
+  for (int c = 0; c < columns; ++c) out.columns.emplace_back(pq.fname(res.get(), c));
+  const int rows = pq.ntuples(res.get());
   out.rows.reserve(rows);
   for (int r = 0; r < rows; ++r) {
     auto& row = out.rows.emplace_back(columns);
     for (int c = 0; c < columns; ++c) {
-      if (PQgetisnull(res.get(), r, c)) continue;
-      row[c] = std::string(PQgetvalue(res.get(), r, c),
-                           static_cast<size_t>(PQgetlength(res.get(), r, c)));
+      if (pq.getisnull(res.get(), r, c)) continue;
+      row[c] = std::string(pq.getvalue(res.get(), r, c),
+                           static_cast<size_t>(pq.getlength(res.get(), r, c)));
     }
   }
   return out;

@@ -23,6 +23,10 @@
 #include <utility>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "engine/interpreter.h"
 #include "rules/text.h"
 
@@ -170,43 +174,139 @@ class RegexPrefilter {
     if (!potential.empty() || atoms.empty()) return nullptr;  // passes without any atom
     auto prefilter = std::make_shared<RegexPrefilter>();
     for (std::string& atom : atoms) {
+      // The scan folds texts to ASCII lowercase; RE2's atoms are lowercase ASCII here, and
+      // anything else (never expected) disables the prefilter rather than risk a wrong answer.
       for (char c : atom) {
-        if (static_cast<unsigned char>(c) >= 0x80) return nullptr;
+        const unsigned char u = static_cast<unsigned char>(c);
+        if (u >= 0x80 || u == 0 || (u >= 'A' && u <= 'Z')) return nullptr;
       }
-      auto group = std::find_if(prefilter->by_first_byte_.begin(), prefilter->by_first_byte_.end(),
-                                [&](const auto& g) { return g.first == atom[0]; });
-      if (group == prefilter->by_first_byte_.end())
-        group = prefilter->by_first_byte_.insert(group, {atom[0], {}});
+      Head head{.atom = atom};
+      for (size_t k = 0; k < 8 && k < atom.size(); ++k) {
+        head.bits |= static_cast<uint64_t>(static_cast<unsigned char>(atom[k])) << (8 * k);
+        head.mask |= uint64_t{0xFF} << (8 * k);
+      }
+      prefilter->heads_.push_back(std::move(head));
+      auto add_first = [&](char c) {
+        auto& f = prefilter->first_bytes_;
+        if (std::find(f.begin(), f.end(), c) == f.end()) f.push_back(c);
+      };
+      add_first(atom[0]);
+      if (IsLowerLetter(atom[0])) add_first(static_cast<char>(atom[0] ^ 0x20));
       prefilter->min_size_ =
           prefilter->min_size_ == 0 ? atom.size() : std::min(prefilter->min_size_, atom.size());
-      group->second.push_back(std::move(atom));
     }
     return prefilter;
   }
 
-  // True when `s` cannot match the regex.
+  // True when `s` cannot match the regex. Texts are scanned 16 bytes at a time without loops
+  // whose trip count depends on the text's length: with texts of random lengths, mispredicted
+  // loop exits, not the comparisons, were the cost.
   bool RulesOut(std::string_view s) const {
-    for (const auto& [first, atoms] : by_first_byte_) {
-      if (s.size() < min_size_) break;
-      const char* const end = s.data() + s.size() - min_size_ + 1;
-      const bool letter = static_cast<unsigned char>(first - 'a') < 26u;
-      for (const char* p = s.data(); p < end; ++p) {
-        if (letter) {
-          if ((*p | 0x20) != first) continue;
-        } else {
-          p = static_cast<const char*>(std::memchr(p, first, end - p));
-          if (p == nullptr) break;
-        }
-        const std::string_view rest(p, s.data() + s.size() - p);
-        for (const std::string& atom : atoms) {
-          if (rest.size() >= atom.size() && FoldedPrefix(rest, atom)) return false;
-        }
-      }
+    const size_t n = s.size();
+    if (n < min_size_) return IsAscii(s);
+#if defined(__SSE2__)
+    return RulesOutSse2(s.data(), n);
+#else
+    for (size_t pos = 0; pos + min_size_ <= n; ++pos) {
+      if (AtomAt(s.data(), n, pos)) return false;
     }
     return IsAscii(s);
+#endif
   }
 
  private:
+  struct Head {  // an atom and its first (up to) 8 bytes as a little-endian word, for a quick test
+    std::string atom;
+    uint64_t bits = 0, mask = 0;
+  };
+  static constexpr uint64_t kLowBits = 0x0101010101010101ull;
+  static constexpr uint64_t kHighBits = 0x8080808080808080ull;
+
+  static bool IsLowerLetter(char c) { return static_cast<unsigned char>(c - 'a') < 26u; }
+
+#if defined(__SSE2__)
+  bool RulesOutSse2(const char* d, size_t n) const {
+    const size_t last_start = n - min_size_;  // no atom fits after this position
+    unsigned high = 0;
+    if (n < 16) {  // into a zero-padded block; zero is no atom's first byte
+      alignas(16) char block[16] = {};
+      if (n >= 8) {
+        std::memcpy(block, d, 8);
+        std::memcpy(block + n - 8, d + n - 8, 8);
+      } else {
+        for (size_t k = 0; k < n; ++k) block[k] = d[k];
+      }
+      const __m128i v = _mm_load_si128(reinterpret_cast<const __m128i*>(block));
+      return !BlockHasAtom(v, 0, 0, last_start, d, n, &high) && high == 0;
+    }
+    size_t covered = 0;  // positions below this were scanned by an earlier block
+    for (size_t at = 0;; at += 16) {
+      at = std::min(at, n - 16);  // the last block ends at the text's end, overlapping
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + at));
+      if (BlockHasAtom(v, at, covered - at, last_start, d, n, &high)) return false;
+      covered = at + 16;
+      if (covered == n) break;
+    }
+    return high == 0;
+  }
+
+  // Whether an atom starts at a position at + k of the block, skip <= k, position <= last_start.
+  // Collects the block's high bits into *high (texts with none are ASCII).
+  bool BlockHasAtom(__m128i v, size_t at, size_t skip, size_t last_start, const char* d, size_t n,
+                    unsigned* high) const {
+    *high |= static_cast<unsigned>(_mm_movemask_epi8(v));
+    if (at > last_start) return false;
+    unsigned candidates = 0;
+    for (char c : first_bytes_)
+      candidates |= static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c))));
+    candidates &= ~((1u << skip) - 1);
+    const size_t span = last_start - at;  // candidate bits 0..span
+    if (span < 15) candidates &= (2u << span) - 1;
+    for (; candidates != 0; candidates &= candidates - 1) {
+      if (AtomAt(d, n, at + static_cast<size_t>(std::countr_zero(candidates)))) return true;
+    }
+    return false;
+  }
+#endif
+
+  // Whether some atom starts at d[pos], in ASCII case folding: first a branch-free test of every
+  // atom's first 8 bytes, then the whole atoms.
+  bool AtomAt(const char* d, size_t n, size_t pos) const {
+    const uint64_t word = FoldAscii(Load8(d, n, pos));
+    bool any = false;
+    for (const Head& h : heads_) any |= (word & h.mask) == h.bits;
+    if (!any) return false;
+    const std::string_view rest(d + pos, n - pos);
+    for (const Head& h : heads_) {
+      if (rest.size() >= h.atom.size() && FoldedPrefix(rest, h.atom)) return true;
+    }
+    return false;
+  }
+
+  // The bytes d[pos, pos + 8) as a little-endian word, zero past n.
+  static uint64_t Load8(const char* d, size_t n, size_t pos) {
+    uint64_t w = 0;
+    if (pos + 8 <= n) {
+      std::memcpy(&w, d + pos, 8);
+    } else if (n >= 8) {
+      std::memcpy(&w, d + n - 8, 8);
+      w >>= 8 * (pos - (n - 8));
+    } else {
+      for (size_t k = pos; k < n; ++k)
+        w |= static_cast<uint64_t>(static_cast<unsigned char>(d[k])) << (8 * (k - pos));
+    }
+    return w;
+  }
+
+  // ASCII uppercase letters of each byte to lowercase; other bytes unchanged.
+  static uint64_t FoldAscii(uint64_t x) {
+    const uint64_t low7 = x & ~kHighBits;
+    const uint64_t at_least_a = low7 + kLowBits * (0x80 - 'A');
+    const uint64_t above_z = low7 + kLowBits * (0x80 - 'Z' - 1);
+    const uint64_t upper = at_least_a & ~above_z & ~x & kHighBits;
+    return x | (upper >> 2);
+  }
+
   static bool IsAscii(std::string_view s) {
     uint64_t high = 0;
     size_t i = 0;
@@ -216,7 +316,7 @@ class RegexPrefilter {
       high |= word;
     }
     for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
-    return (high & 0x8080808080808080ull) == 0;
+    return (high & kHighBits) == 0;
   }
 
   // Whether `atom` (lowercase) is a prefix of `s` in ASCII case folding.
@@ -230,9 +330,9 @@ class RegexPrefilter {
     return true;
   }
 
-  // Atoms grouped by their first byte, so that one scan finds every candidate position.
-  std::vector<std::pair<char, std::vector<std::string>>> by_first_byte_;
-  size_t min_size_ = 0;  // the shortest atom
+  std::vector<Head> heads_;
+  std::vector<char> first_bytes_;  // every atom's first byte, in both cases for letters
+  size_t min_size_ = 0;            // the shortest atom
 };
 
 // The constants of an `in` list, arranged for lookup by the type of the value searched for.

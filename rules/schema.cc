@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cstdint>
 
+#include "rules/schema_inference.h"
+
 namespace hunch {
 namespace {
 
@@ -69,6 +71,38 @@ int Schema::Find(std::string_view name) const {
   return -1;
 }
 
+void ColumnTypeInference::AddValue(std::string_view cell) {
+  any_value_ = true;
+  // Once a column is known to be text, only its missing cells matter.
+  if (!all_bool_ && !all_number_) return;
+  const bool is_int = all_number_ && IsInt(cell);
+  all_bool_ = all_bool_ && IsBool(cell);
+  all_int_ = all_int_ && is_int;
+  all_number_ = all_number_ && (is_int || IsNumber(cell));
+}
+
+Column ColumnTypeInference::Finish(std::string name) const {
+  Column column;
+  column.name = std::move(name);
+  column.nullable = any_missing_ || !any_value_;
+  if (!any_value_) {
+    column.type = ColumnType::kString;
+  } else if (all_bool_) {
+    column.type = ColumnType::kBool;
+  } else if (all_int_) {
+    column.type = ColumnType::kInt;
+  } else if (all_number_) {
+    column.type = ColumnType::kDouble;
+  } else {
+    column.type = ColumnType::kString;
+  }
+  return column;
+}
+
+bool IsMissingText(std::string_view cell, const std::vector<std::string>& missing_values) {
+  return std::find(missing_values.begin(), missing_values.end(), cell) != missing_values.end();
+}
+
 Schema InferSchema(const std::vector<std::string>& header,
                    const std::vector<std::vector<std::string>>& sample_cells,
                    const std::vector<std::vector<bool>>& sample_present,
@@ -76,42 +110,20 @@ Schema InferSchema(const std::vector<std::string>& header,
   Schema schema;
   schema.columns.reserve(header.size());
   for (size_t col = 0; col < header.size(); ++col) {
-    bool any_value = false, all_bool = true, all_int = true, all_number = true;
-    bool any_missing = false;
+    ColumnTypeInference inference;
     for (size_t row = 0; row < sample_cells.size(); ++row) {
       const std::vector<std::string>& cells = sample_cells[row];
       // A row shorter than the header lacks the cell; with no presence flags, a cell is present.
       const bool present =
           col < cells.size() && (row >= sample_present.size() ||
                                  col >= sample_present[row].size() || sample_present[row][col]);
-      if (!present || std::find(missing_values.begin(), missing_values.end(), cells[col]) !=
-                          missing_values.end()) {
-        any_missing = true;
-        continue;
+      if (!present || IsMissingText(cells[col], missing_values)) {
+        inference.AddMissing();
+      } else {
+        inference.AddValue(cells[col]);
       }
-      const std::string& cell = cells[col];
-      any_value = true;
-      // Once a column is known to be text, only its missing cells matter.
-      if (!all_bool && !all_number) continue;
-      const bool is_int = all_number && IsInt(cell);
-      all_bool = all_bool && IsBool(cell);
-      all_int = all_int && is_int;
-      all_number = all_number && (is_int || IsNumber(cell));
     }
-    Column& column = schema.columns.emplace_back();
-    column.name = header[col];
-    column.nullable = any_missing || !any_value;
-    if (!any_value) {
-      column.type = ColumnType::kString;
-    } else if (all_bool) {
-      column.type = ColumnType::kBool;
-    } else if (all_int) {
-      column.type = ColumnType::kInt;
-    } else if (all_number) {
-      column.type = ColumnType::kDouble;
-    } else {
-      column.type = ColumnType::kString;
-    }
+    schema.columns.push_back(inference.Finish(header[col]));
   }
   return schema;
 }
