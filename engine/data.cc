@@ -4,8 +4,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <optional>
 
+#include "engine/csv_chunker.h"
+#include "engine/plain_csv.h"
 #include "engine/table_reader.h"
 #include "rules/rule_file.h"
 #include "rules/schema_inference.h"
@@ -160,9 +164,63 @@ void AppendRecordJson(const std::vector<std::string>& header,
   out->push_back('}');
 }
 
+namespace {
+
+// InferFileSchema's fast path for a CSV file: the sample split by PlainCsvSplitter straight from
+// the file's first chunks, about six times cheaper a row than the full reader. Nothing when the
+// input is not a plain CSV file through the sample (quotes, carriage returns, ragged or empty
+// lines, stdin, another format, any error): the full reader then types the same cells, and words
+// any error.
+std::optional<Schema> InferPlainCsvSchema(const std::string& path,
+                                          const std::vector<std::string>& missing_values,
+                                          const DataOptions& options) {
+  auto format = ParseInputFormat(options.format);
+  if (path == "-" || !format.ok() ||
+      !(*format == InputFormat::kCsv ||
+        (*format == InputFormat::kAuto && FormatForPath(path) == InputFormat::kCsv))) {
+    return std::nullopt;
+  }
+  ReaderOptions ro;
+  ro.format = InputFormat::kCsv;
+  auto chunker = CsvChunker::Open(path, ro, size_t{1} << 20);
+  if (!chunker.ok()) return std::nullopt;
+  const std::vector<std::string>& header = (*chunker)->header();
+  std::vector<ColumnTypeInference> columns(header.size());
+  size_t rows = 0;
+  CsvChunk chunk;
+  while (rows < options.sample_rows) {
+    auto more = (*chunker)->Next(&chunk);
+    if (!more.ok()) return std::nullopt;
+    if (!*more) break;
+    PlainCsvSplitter split(chunk.bytes(), header.size(), ro.max_record_bytes);
+    while (size_t n = split.Next(std::min<size_t>(4096, options.sample_rows - rows))) {
+      for (size_t c = 0; c < columns.size(); ++c) {
+        for (size_t r = 0; r < n; ++r) {
+          const std::string_view cell = split.Cell(r, c);
+          if (IsMissingText(cell, missing_values)) {
+            columns[c].AddMissing();
+          } else {
+            columns[c].AddValue(cell);
+          }
+        }
+      }
+      rows += n;
+      if (rows == options.sample_rows) break;
+    }
+    if (!split.plain()) return std::nullopt;
+  }
+  Schema schema;
+  for (size_t c = 0; c < columns.size(); ++c)
+    schema.columns.push_back(columns[c].Finish(header[c]));
+  return schema;
+}
+
+}  // namespace
+
 Result<Schema> InferFileSchema(const std::string& path,
                                const std::vector<std::string>& missing_values,
                                const DataOptions& options) {
+  if (auto plain = InferPlainCsvSchema(path, missing_values, options)) return *plain;
   auto reader = OpenReader(path, options);
   if (!reader.ok()) return reader.status();
   const std::vector<std::string>& header = (*reader)->header();

@@ -99,10 +99,6 @@ Column ColumnTypeInference::Finish(std::string name) const {
   return column;
 }
 
-bool IsMissingText(std::string_view cell, const std::vector<std::string>& missing_values) {
-  return std::find(missing_values.begin(), missing_values.end(), cell) != missing_values.end();
-}
-
 Schema InferSchema(const std::vector<std::string>& header,
                    const std::vector<std::vector<std::string>>& sample_cells,
                    const std::vector<std::vector<bool>>& sample_present,

@@ -25,7 +25,12 @@ class ColumnTypeInference {
 };
 
 // Whether `cell` is one of `missing_values`.
-bool IsMissingText(std::string_view cell, const std::vector<std::string>& missing_values);
+inline bool IsMissingText(std::string_view cell, const std::vector<std::string>& missing_values) {
+  for (const std::string& m : missing_values) {
+    if (m.size() == cell.size() && m == cell) return true;
+  }
+  return false;
+}
 
 }  // namespace hunch
 
