@@ -46,8 +46,9 @@ void AddCompare(CLI::App& app, Runner* run) {
                   "Metric of the verdict (default: macro_f1, or the --require metric)");
   sub->add_option("--require", args->require,
                   "Exit 3 unless the model is significantly better than the rules on METRIC");
-  sub->add_option("--format", args->format, "text, json or markdown")
-      ->check(CLI::IsMember({"text", "json", "markdown"}));
+  sub->add_option("--format", args->format,
+                  "text, json, markdown or html (one self-contained page)")
+      ->check(CLI::IsMember({"text", "json", "markdown", "html"}));
   sub->add_option("-o,--output", args->output, "Write the comparison to this file");
   sub->add_option("--input-format", args->input_format, "Data format: csv, jsonl or auto")
       ->check(CLI::IsMember({"csv", "jsonl", "auto"}));
@@ -67,7 +68,8 @@ void AddCompare(CLI::App& app, Runner* run) {
       "  hunch compare examples/fraud/rules.yaml examples/fraud/transactions.csv \\\n"
       "      --predictions examples/fraud/model_predictions.csv --score-column score\n"
       "  hunch eval rules.yaml data.csv --save-baseline baseline.json\n"
-      "  hunch compare --baseline baseline.json data.csv -p model.csv --require macro_f1",
+      "  hunch compare --baseline baseline.json data.csv -p model.csv --require macro_f1\n"
+      "  hunch compare rules.yaml data.csv -p model.csv --format html -o compare.html",
       fmt::join(ComparisonMetricNames(), ", ")));
   sub->callback([run, args] {
     *run = [args]() -> int {
@@ -143,9 +145,10 @@ void AddCompare(CLI::App& app, Runner* run) {
         return kUsage;
       }
       const std::string text =
-          args->format == "json" ? ComparisonToJson(*c)
-          : args->format == "markdown"
-              ? ComparisonToMarkdown(*c)
+          args->format == "json"       ? ComparisonToJson(*c)
+          : args->format == "markdown" ? ComparisonToMarkdown(*c)
+          : args->format == "html"
+              ? ComparisonToHtml(*c)
               : ComparisonToText(*c, args->output.empty() && isatty(STDOUT_FILENO));
       if (!WriteOutput(args->output, text, "comparison")) return kUsage;
       if (!args->require.empty() && !SignificantlyBetter(*c, args->require)) {

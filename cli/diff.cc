@@ -22,8 +22,9 @@ void AddDiff(CLI::App& app, Runner* run) {
   sub->add_option("OLD", args->old_rules, "The old rule file")->required();
   sub->add_option("NEW", args->new_rules, "The new rule file")->required();
   sub->add_option("DATA", args->data, "Labeled data: CSV or JSONL, optionally .gz")->required();
-  sub->add_option("--format", args->format, "text, json or markdown")
-      ->check(CLI::IsMember({"text", "json", "markdown"}));
+  sub->add_option("--format", args->format,
+                  "text, json, markdown or html (one self-contained page)")
+      ->check(CLI::IsMember({"text", "json", "markdown", "html"}));
   sub->add_option("-o,--output", args->output, "Write the diff to this file");
   sub->add_option("--input-format", args->input_format, "csv, jsonl or auto (by extension)")
       ->check(CLI::IsMember({"csv", "jsonl", "auto"}));
@@ -43,8 +44,9 @@ void AddDiff(CLI::App& app, Runner* run) {
       ->allow_extra_args(false);
   sub->footer(
       "Exit status: 0 ok, 1 rule-file errors, 2 usage, I/O or data errors.\n"
-      "Example:\n"
-      "  hunch diff rules_v1.yaml rules_v2.yaml data.csv --id-column id");
+      "Examples:\n"
+      "  hunch diff rules_v1.yaml rules_v2.yaml data.csv --id-column id\n"
+      "  hunch diff rules_v1.yaml rules_v2.yaml data.csv --format html -o diff.html");
   sub->callback([run, args] {
     *run = [args]() -> int {
       auto names = ReportMetricNames();
@@ -76,9 +78,10 @@ void AddDiff(CLI::App& app, Runner* run) {
         std::cerr << d.status().message() << "\n";
         return kUsage;
       }
-      const std::string text = args->format == "json" ? DiffToJson(*d)
-                               : args->format == "markdown"
-                                   ? DiffToMarkdown(*d)
+      const std::string text = args->format == "json"       ? DiffToJson(*d)
+                               : args->format == "markdown" ? DiffToMarkdown(*d)
+                               : args->format == "html"
+                                   ? DiffToHtml(*d)
                                    : DiffToText(*d, args->output.empty() && isatty(STDOUT_FILENO));
       if (!WriteOutput(args->output, text, "diff")) return kUsage;
       return kOk;

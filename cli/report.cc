@@ -1,5 +1,5 @@
-// `hunch report`: renders a saved JSON report (hunch eval --format json) again, by default as the
-// self-contained HTML page, without reading the data or the rules.
+// `hunch report`: renders a saved JSON report (hunch eval, compare or diff --format json) again,
+// by default as the self-contained HTML page, without reading the data or the rules.
 #include "hunch/report.h"
 
 #include <fmt/format.h>
@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "hunch/compare.h"
 
 namespace hunch::cli {
 
@@ -19,18 +20,22 @@ void AddReport(CLI::App& app, Runner* run) {
   };
   auto args = std::make_shared<Args>();
   CLI::App* sub =
-      app.add_subcommand("report", "Render a saved JSON report (hunch eval --format json)");
+      app.add_subcommand("report", "Render a saved JSON report of hunch eval, compare or diff");
   sub->add_option("REPORT", args->input, "The JSON report; '-' for stdin")->required();
   sub->add_option("-o,--output", args->output, "Write to this file instead of stdout");
-  sub->add_option("--format", args->format, "html (default), text, markdown or json")
+  sub->add_option("--format", args->format,
+                  "html (default), text, markdown or json (compare and diff: html or json)")
       ->check(CLI::IsMember({"html", "text", "markdown", "json"}));
   sub->footer(
-      "Exit status: 0 ok, 2 the file cannot be read or is not a hunch eval JSON report.\n"
+      "Exit status: 0 ok, 2 the file cannot be read or is not a hunch eval, compare or diff JSON\n"
+      "report.\n"
       "Examples:\n"
       "  hunch eval examples/fraud/rules.yaml examples/fraud/transactions.csv --format json "
       "-o report.json\n"
       "  hunch report report.json -o report.html\n"
-      "  hunch report report.json --format markdown");
+      "  hunch report report.json --format markdown\n"
+      "  hunch diff rules.yaml rules_v2.yaml data.csv --format json -o diff.json\n"
+      "  hunch report diff.json -o diff.html");
   sub->callback([run, args] {
     *run = [args]() -> int {
       std::string text;
@@ -47,15 +52,38 @@ void AddReport(CLI::App& app, Runner* run) {
         buffer << in.rdbuf();
         text = buffer.str();
       }
-      auto report = ReportFromJson(text, name);
-      if (!report.ok()) {
-        std::cerr << report.status().message() << "\n";
-        return kUsage;
+      std::string out;
+      const SavedReportKind kind = DetectSavedReport(text);
+      if (kind == SavedReportKind::kComparison || kind == SavedReportKind::kDiff) {
+        const char* what = kind == SavedReportKind::kDiff ? "diff" : "compare";
+        if (args->format == "text" || args->format == "markdown") {
+          std::cerr << fmt::format(
+              "{}: error: a saved hunch {} report renders as html or json only; run hunch {} "
+              "--format {} for {}\n",
+              name, what, what, args->format, args->format);
+          return kUsage;
+        }
+        auto page = SavedComparisonToHtml(text, name);  // checks every field, for json too
+        if (!page.ok()) {
+          std::cerr << page.status().message() << "\n";
+          return kUsage;
+        }
+        out = args->format == "json" ? text : *page;
+      } else {
+        auto report = ReportFromJson(text, name);
+        if (!report.ok()) {
+          std::cerr << report.status().message() << "\n";
+          if (kind == SavedReportKind::kUnknown) {
+            std::cerr << "hunch report renders the JSON of hunch eval, compare or diff "
+                         "(--format json)\n";
+          }
+          return kUsage;
+        }
+        out = args->format == "json"       ? ReportToJson(*report)
+              : args->format == "text"     ? ReportToText(*report)
+              : args->format == "markdown" ? ReportToMarkdown(*report)
+                                           : ReportToHtml(*report);
       }
-      std::string out = args->format == "json"       ? ReportToJson(*report)
-                        : args->format == "text"     ? ReportToText(*report)
-                        : args->format == "markdown" ? ReportToMarkdown(*report)
-                                                     : ReportToHtml(*report);
       if (args->output.empty()) {
         std::cout << out;
         return kOk;

@@ -50,6 +50,11 @@ svg.chart { width: 100%; max-width: 40rem; height: auto; display: block; }
 svg.heat { max-width: 100%; height: auto; display: block; }
 svg.bar { vertical-align: middle; margin-right: .4rem; }
 .notes li { margin: .2rem 0; }
+.pair { display: flex; flex-wrap: wrap; gap: .5rem 2rem; align-items: flex-start; }
+.pair figure { margin: 0; max-width: 100%; }
+.pair figcaption { font-weight: 600; margin: .2rem 0; }
+.pair figure p { max-width: 22rem; }
+.same { color: #555; }
 footer { margin-top: 2.5rem; padding-top: .5rem; border-top: 2px solid #ccc; font-size: .9rem;
   color: #333; }
 footer dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: .4rem 0; }
@@ -329,6 +334,95 @@ std::string BarChart(const std::string& title, const std::vector<Series>& series
                          N(y + kBar - 1), Fixed(v));
     }
     y += kGap;
+  }
+  return out + "</svg>\n";
+}
+
+std::string DifferenceChart(const std::string& title, const std::string& left,
+                            const std::string& right, const std::vector<DifferenceRow>& rows) {
+  constexpr double kWidth = 460, kLabelRight = 116, kX0 = 124, kX1 = 320, kTop = 34, kRow = 18,
+                   kAxis = 20;
+  const double zero = (kX0 + kX1) / 2, half = (kX1 - kX0) / 2;
+  // The scale: the smallest of these that holds every difference and interval end.
+  double extent = 0;
+  for (const auto& r : rows) {
+    extent = std::max(extent, std::abs(r.difference));
+    if (r.interval) {
+      extent = std::max({extent, std::abs(r.interval->low), std::abs(r.interval->high)});
+    }
+  }
+  double scale = 1;
+  for (double s : {0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0}) {
+    if (extent <= s + 1e-12) {
+      scale = s;
+      break;
+    }
+  }
+  auto x_of = [&](double v) {
+    return zero + std::clamp(std::isfinite(v) ? v : 0.0, -scale, scale) / scale * half;
+  };
+  auto signed_text = [](double v) {
+    std::string t = Fixed(v);
+    return t[0] == '-' || t == "0.0000" ? t : "+" + t;
+  };
+  const double height = kTop + kRow * static_cast<double>(rows.size()) + kAxis;
+  std::string summary;
+  for (const auto& r : rows) {
+    if (!summary.empty()) summary += "; ";
+    summary += r.label + " " + signed_text(r.difference);
+    if (r.interval) {
+      summary += fmt::format(" (95% interval {} to {})", signed_text(r.interval->low),
+                             signed_text(r.interval->high));
+    }
+  }
+  std::string out = fmt::format(
+      "<svg class=\"chart diff\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{}\">\n"
+      "<title>{}</title>\n",
+      N(kWidth), N(height), Escape(title + ". " + summary), Escape(title));
+  out += fmt::format(
+      "<text x=\"{}\" y=\"14\" font-size=\"11\" text-anchor=\"end\">\u2190 {} better</text>"
+      "<text x=\"{}\" y=\"14\" font-size=\"11\">{} better \u2192</text>\n",
+      N(zero - 4), Escape(left), N(zero + 4), Escape(right));
+  const double grid_top = kTop - 8, grid_bottom = height - kAxis;
+  for (int q = -2; q <= 2; ++q) {
+    const double x = zero + half * q / 2;
+    const double v = scale * q / 2;
+    out += fmt::format(
+        "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\" "
+        "stroke-width=\"{4}\"/><text x=\"{0}\" y=\"{5}\" font-size=\"10\" "
+        "text-anchor=\"middle\" fill=\"#444\">{6}</text>\n",
+        N(x), N(grid_top), N(grid_bottom), q == 0 ? "#000" : "#ccc", q == 0 ? "1.5" : "1",
+        N(grid_bottom + 13), q == 0 ? std::string("0") : fmt::format("{:+g}", v));
+  }
+  double y = kTop;
+  for (const auto& r : rows) {
+    const double mid = y + kRow / 2 - 1;
+    const bool better = r.interval && (r.interval->low > 0 || r.interval->high < 0);
+    std::string tip = r.label + ": " + signed_text(r.difference);
+    if (r.interval) {
+      tip += fmt::format(" (95% interval {} to {})", signed_text(r.interval->low),
+                         signed_text(r.interval->high));
+    }
+    if (better) tip += fmt::format(", {} better", r.interval->low > 0 ? right : left);
+    out += "<g><title>" + Escape(tip) + "</title>";
+    out += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"end\">{}</text>",
+                       N(kLabelRight), N(mid + 4), Escape(r.label));
+    if (r.interval) {
+      const double lo = x_of(r.interval->low), hi = x_of(r.interval->high);
+      out += fmt::format(
+          "<path d=\"M{0} {2}H{1}M{0} {3}V{4}M{1} {3}V{4}\" stroke=\"#000\" "
+          "stroke-width=\"1.5\" fill=\"none\"/>",
+          N(lo), N(hi), N(mid), N(mid - 5), N(mid + 5));
+    }
+    out += fmt::format(
+        "<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\" stroke=\"{}\" stroke-width=\"1.5\"/>",
+        N(x_of(r.difference)), N(mid), better ? std::string(kSolidFill) : "#fff",
+        std::string(kSolidFill));
+    std::string label = signed_text(r.difference);
+    if (better) label += r.interval->low > 0 ? " " + right : " " + left;
+    out += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"11\"{}>{}</text></g>\n", N(kX1 + 8),
+                       N(mid + 4), better ? " font-weight=\"700\"" : "", Escape(label));
+    y += kRow;
   }
   return out + "</svg>\n";
 }

@@ -1,6 +1,7 @@
 // Internal to the engine: the building blocks of hunch's self-contained HTML pages (inline CSS,
-// inline SVG, no script, no external request). The eval report uses them (report_html.cc); a
-// compare or diff page can reuse them: Page, Section, Table, BarChart, HeatMap, InlineBar.
+// inline SVG, no script, no external request). The eval report uses them (report_html.cc), and
+// the compare and diff pages too (compare_html.cc): Page, Section, Table, BarChart,
+// DifferenceChart, HeatMap, InlineBar.
 // Every function escapes the plain text it is given; arguments named `*_html` are markup already.
 #ifndef HUNCH_ENGINE_HTML_H_
 #define HUNCH_ENGINE_HTML_H_
@@ -60,6 +61,17 @@ struct BarGroup {
 // intervals drawn as error bars. `title` is the chart's accessible name.
 std::string BarChart(const std::string& title, const std::vector<Series>& series,
                      const std::vector<BarGroup>& groups);
+// One row of a difference chart: a difference b - a and its 95% interval.
+struct DifferenceRow {
+  std::string label;
+  double difference = 0;
+  std::optional<Interval> interval;
+};
+// Differences around zero on a symmetric scale: a marker at each difference, its interval as an
+// error bar, `left` and `right` naming who is better on either side of zero. The marker is filled
+// and the row labelled "better" where the interval excludes zero, hollow where it does not.
+std::string DifferenceChart(const std::string& title, const std::string& left,
+                            const std::string& right, const std::vector<DifferenceRow>& rows);
 // A small bar for a table cell showing a share in 0..1 (hidden from screen readers: the cell
 // prints the number).
 std::string InlineBar(double share, Style style = Style::kSolid);

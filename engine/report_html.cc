@@ -347,6 +347,42 @@ std::string Slices(const Report& r) {
                   {false, true, false, true, true}, rows));
 }
 
+// Ranking figures and the calibration table of the rules' scores (docs/report.md#scores).
+std::string Scores(const Report& r) {
+  if (!r.scores) return "";
+  const ScoreFigures& s = *r.scores;
+  std::vector<std::vector<Cell>> summary = {
+      {{"rows scored"}, {Figure(s.rows, "/scores/rows")}},
+      {{"ROC AUC"},
+       {s.roc_auc ? Figure(*s.roc_auc, "/scores/roc_auc") : std::string("- (one class only)")}},
+      {{"average precision"}, {Figure(s.average_precision, "/scores/average_precision")}}};
+  std::vector<std::vector<Cell>> rows;
+  for (size_t i = 0; i < s.calibration.size(); ++i) {
+    const CalibrationBin& b = s.calibration[i];
+    const std::string p = fmt::format("/scores/calibration/{}", i);
+    const double gap = b.observed - b.mean_score;
+    rows.push_back({{fmt::format("<span class=\"meter\">{:.1f}\u2013{:.1f}</span>", b.low, b.high)},
+                    {Figure(b.rows, p + "/rows"), true},
+                    {Figure(b.positives, p + "/positives"), true},
+                    {Meter(b.mean_score, Style::kDotted, Figure(b.mean_score, p + "/mean_score"))},
+                    {Meter(b.observed, Style::kSolid, Figure(b.observed, p + "/observed"))},
+                    {(gap > 0 && Fixed(gap) != "0.0000" ? "+" : "") + Fixed(gap), true}});
+  }
+  std::string content =
+      html::Table("Ranking by score", {"figure", "value"}, {false, true}, summary) +
+      html::Table(
+          "Calibration",
+          {"score bin", "rows", "positives", "mean score (dotted)", "observed (solid)", "gap"},
+          {false, true, true, false, false, true}, rows);
+  return html::Section(
+      "scores", "Scores and calibration",
+      "The confidence of the rule that decides a row, read as the probability of the positive "
+      "class, ranked against the labels. Calibration: the rows of each score bin, their mean "
+      "score and the share that is positive; a calibrated score has them equal (gap = observed "
+      "\u2212 mean score).",
+      content);
+}
+
 std::string Conditions(const Report& r) {
   std::vector<std::vector<Cell>> rows;
   for (size_t j = 0; j < r.rules.size(); ++j) {
@@ -393,7 +429,7 @@ std::string Footer(const Report& r) {
 
 std::string ReportToHtml(const Report& r) {
   std::string body = "<main>\n" + Header(r) + Headline(r) + PerClass(r) + Confusion(r) + Rules(r) +
-                     Slices(r) + Conditions(r) + "</main>\n" + Footer(r);
+                     Slices(r) + Scores(r) + Conditions(r) + "</main>\n" + Footer(r);
   return html::Page("hunch eval: " + r.ruleset_name, body);
 }
 

@@ -16,9 +16,15 @@ For each example (NAME=DATA pairs on the command line, from examples/CMakeLists.
 A hostile rule set (names with <script>, quotes and ampersands) goes through the same checks, and
 its DOM must hold no <script>, <img> or event-handler attribute.
 
+The pages of `hunch compare` (compare:NAME=RULES:DATA:PREDICTIONS) and `hunch diff`
+(diff:NAME=OLD:NEW:DATA) go through steps 1-5 too: their JSON through `hunch report --format json`,
+`--format html` against `hunch report` of the saved JSON, and every data-json figure against the
+compare or diff JSON; the hostile rule set is compared and diffed as well.
+
 Without chromium only steps 1-2 and the page-source checks run, and the exit status is 77 (skip).
 
-Usage: html_report_browser.py HUNCH OUT_DIR NAME=RULES_DIR:DATA ...
+Usage: html_report_browser.py HUNCH OUT_DIR NAME=RULES_DIR:DATA ... [compare:NAME=RULES:DATA:PRED]
+       [diff:NAME=OLD:NEW:DATA]
 """
 
 import concurrent.futures
@@ -153,6 +159,43 @@ def required_pointers(report):
     return need
 
 
+def comparison_pointers(report):
+    """The figures every compare or diff page must show."""
+    def esc(key):
+        return key.replace("~", "~0").replace("/", "~1")
+
+    a, b = report["systems"]
+    need = ["/verdict/text", "/rows", "/data/rows", "/data/labeled_rows",
+            f"/contingency/only_{esc(a)}_right", f"/contingency/only_{esc(b)}_right",
+            "/contingency/both_right", "/contingency/both_wrong"]
+    for name, figure in report["metrics"].items():
+        need += [f"/metrics/{esc(name)}/{esc(a)}", f"/metrics/{esc(name)}/{esc(b)}",
+                 f"/metrics/{esc(name)}/difference"]
+        if figure["interval"] is not None:
+            need += [f"/metrics/{esc(name)}/interval/0", f"/metrics/{esc(name)}/interval/1"]
+    for system in (a, b):
+        for r, row in enumerate(report["confusion_matrix"][system]):
+            need += [f"/confusion_matrix/{esc(system)}/{r}/{c}" for c in range(len(row))]
+    for c in report["classes"]:
+        need += [f"/per_class/{esc(c)}/f1/{esc(a)}", f"/per_class/{esc(c)}/f1/{esc(b)}"]
+    for key in report["slices"]:
+        need.append(f"/slices/{esc(key)}/accuracy/difference")
+    for system, scores in report["scores"].items():
+        need.append(f"/scores/{esc(system)}/average_precision")
+        need += [f"/scores/{esc(system)}/calibration/{i}/observed"
+                 for i in range(len(scores["calibration"]))]
+    if "baselines" in report:
+        need += ["/baselines/majority/accuracy", "/baselines/stratified/macro_f1"]
+    if "changed" in report:
+        need += ["/changed/rows", "/changed/fixed", "/changed/broken", "/old/sha256",
+                 "/new/sha256", "/old/name", "/new/name"]
+        for j, _ in enumerate(report["rules"]):
+            need.append(f"/rules/{j}/name")
+    else:
+        need += ["/rules/sha256", "/rules/name"]
+    return need
+
+
 def run(command, **kwargs):
     done = subprocess.run(command, capture_output=True, **kwargs)
     if done.returncode != 0:
@@ -184,6 +227,40 @@ def check_example(hunch, browser, out_dir, name, rules, data):
     report = json.loads(saved)
     if browser is None:
         return name, 0, problems
+    return check_in_browser(browser, out_dir, name, page, report, required_pointers(report),
+                            problems, (4200, 7000))
+
+
+def check_comparison(hunch, browser, out_dir, name, command):
+    """`hunch compare` or `hunch diff` (`command`, without --format): JSON, HTML, the browser."""
+    problems = []
+    report_json = os.path.join(out_dir, name + ".json")
+    page = os.path.join(out_dir, name + ".html")
+    run(command + ["--format", "json", "-o", report_json])
+    with open(report_json, "rb") as f:
+        saved = f.read()
+    again = run([hunch, "report", report_json, "--format", "json"]).stdout
+    if again != saved:
+        problems.append("`hunch report --format json` changed the saved JSON")
+    run([hunch, "report", report_json, "-o", page])
+    direct = run(command + ["--format", "html"]).stdout
+    with open(page, "rb") as f:
+        rendered = f.read()
+    if direct != rendered:
+        problems.append(f"`hunch {command[1]} --format html` and `hunch report` write different "
+                        "pages")
+    source = rendered.decode("utf-8")
+    for bad in ("http://", "https://", "<script", "<link", "@import", "<iframe"):
+        if bad in source:
+            problems.append(f"the page source contains {bad!r}")
+    report = json.loads(saved)
+    if browser is None:
+        return name, 0, problems
+    return check_in_browser(browser, out_dir, name, page, report, comparison_pointers(report),
+                            problems, (6400, 9000))
+
+
+def check_in_browser(browser, out_dir, name, page, report, required, problems, heights):
     url = "file://" + os.path.abspath(page)
     dom, requests = browser.run(name, url, "--dump-dom")
     if requests:
@@ -200,7 +277,7 @@ def check_example(hunch, browser, out_dir, name, rules, data):
         if text.strip() != expected:
             problems.append(f"{pointer}: the page shows {text.strip()!r}, the JSON {expected!r}")
         seen.add(pointer)
-    for pointer in required_pointers(report):
+    for pointer in required:
         if pointer not in seen:
             problems.append(f"the page does not show {pointer}")
     for tag in ("script", "img", "iframe", "object", "embed"):
@@ -209,7 +286,7 @@ def check_example(hunch, browser, out_dir, name, rules, data):
     for attribute in parser.attributes:
         if attribute.startswith("on"):
             problems.append(f"the DOM has an event handler attribute {attribute}")
-    for width, height, label in ((1280, 3400, "desktop"), (390, 6000, "phone")):
+    for width, height, label in ((1280, heights[0], "desktop"), (390, heights[1], "phone")):
         shot = os.path.join(out_dir, f"{name}-{label}.png")
         _, shot_requests = browser.run(f"{name}-{label}", url, f"--screenshot={shot}",
                                        f"--window-size={width},{height}")
@@ -255,6 +332,18 @@ text,n,y
 '''
 
 
+HOSTILE_PREDICTIONS = '''\
+row,prediction
+1,0
+2,"<script>alert(0)</script>"
+3,1
+4,a & b
+5,"""'><img src=x onerror=alert(1)>"
+6,
+7,0
+'''
+
+
 def main():
     if len(sys.argv) < 4:
         print(__doc__)
@@ -282,14 +371,36 @@ def main():
             f.write(HOSTILE_RULES)
         with open(os.path.join(hostile_dir, "data.csv"), "w") as f:
             f.write(HOSTILE_DATA)
-        jobs = [("hostile", os.path.join(hostile_dir, "rules.yaml"),
-                 os.path.join(hostile_dir, "data.csv"))]
+        with open(os.path.join(hostile_dir, "rules_v2.yaml"), "w") as f:
+            f.write(HOSTILE_RULES.replace("n > 0", "n >= 0").replace('version: "1', 'version: "2'))
+        with open(os.path.join(hostile_dir, "model.csv"), "w") as f:
+            f.write(HOSTILE_PREDICTIONS)
+        hostile = [os.path.join(hostile_dir, f) for f in ("rules.yaml", "data.csv")]
+        jobs = [(check_example, "hostile", *hostile)]
+        jobs.append((check_comparison, "hostile-compare",
+                     [hunch, "compare", *hostile, "-p", os.path.join(hostile_dir, "model.csv"),
+                      "--bootstrap", "200"]))
+        jobs.append((check_comparison, "hostile-diff",
+                     [hunch, "diff", hostile[0], os.path.join(hostile_dir, "rules_v2.yaml"),
+                      hostile[1], "--bootstrap", "200"]))
         for spec in sys.argv[3:]:
-            name, rest = spec.split("=", 1)
-            rules_dir, data = rest.split(":", 1)
-            jobs.append((name, os.path.join(rules_dir, "rules.yaml"), data))
+            if spec.startswith("compare:"):
+                name, rest = spec[len("compare:"):].split("=", 1)
+                rules, data, predictions = rest.split(":")
+                jobs.append((check_comparison, name,
+                             [hunch, "compare", rules, data, "-p", predictions,
+                              "--score-column", "score", "--slice-by", "country"]))
+            elif spec.startswith("diff:"):
+                name, rest = spec[len("diff:"):].split("=", 1)
+                old, new, data = rest.split(":")
+                jobs.append((check_comparison, name,
+                             [hunch, "diff", old, new, data, "--id-column", "id"]))
+            else:
+                name, rest = spec.split("=", 1)
+                rules_dir, data = rest.split(":", 1)
+                jobs.append((check_example, name, os.path.join(rules_dir, "rules.yaml"), data))
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-            futures = [pool.submit(check_example, hunch, browser, out_dir, *job) for job in jobs]
+            futures = [pool.submit(job[0], hunch, browser, out_dir, *job[1:]) for job in jobs]
             for future in futures:
                 try:
                     name, checked, problems = future.result()

@@ -128,10 +128,20 @@ bool SignificantlyBetter(const Comparison& c, const std::string& name);
 // The one-line verdict on `name`, and who wins it.
 std::string Verdict(const Comparison& c, const std::string& name, Winner* winner = nullptr);
 
-// Renderings of a comparison: JSON (docs/compare.md), aligned text, Markdown.
+// Renderings of a comparison: JSON (docs/compare.md), aligned text, Markdown, HTML.
 std::string ComparisonToJson(const Comparison& c);
 std::string ComparisonToText(const Comparison& c, bool color = false);
 std::string ComparisonToMarkdown(const Comparison& c);
+// The comparison as one self-contained HTML page (inline CSS and SVG, no script, no request),
+// drawn from its JSON so that a saved JSON renders to the same page (engine/compare_html.cc).
+std::string ComparisonToHtml(const Comparison& c);
+
+// What a saved JSON report is, by its fields: `hunch eval`, `hunch compare` or `hunch diff`.
+enum class SavedReportKind { kEval, kComparison, kDiff, kUnknown };
+SavedReportKind DetectSavedReport(const std::string& json_text);
+// The HTML page of a saved `hunch compare` or `hunch diff --format json` report (the kind is
+// detected); kDataError naming the file and the field when it is not one.
+Result<std::string> SavedComparisonToHtml(const std::string& json_text, const std::string& path);
 
 // Exact two-sided McNemar p-value for b and c discordant rows: min(1, 2 P(X <= min(b, c))) with
 // X ~ Binomial(b + c, 1/2); 1 when there are none.

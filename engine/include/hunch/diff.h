@@ -61,6 +61,9 @@ Result<RuleSetDiff> DiffRuleSets(const RuleSet& old_rules, const RuleSet& new_ru
 std::string DiffToJson(const RuleSetDiff& d);
 std::string DiffToText(const RuleSetDiff& d, bool color = false);
 std::string DiffToMarkdown(const RuleSetDiff& d);
+// The diff as one self-contained HTML page, like ComparisonToHtml; SavedComparisonToHtml renders
+// a saved diff JSON to the same page.
+std::string DiffToHtml(const RuleSetDiff& d);
 
 }  // namespace hunch
 
