@@ -3,7 +3,7 @@
 #include "hunch/compare.h"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 
 #include <cerrno>
 #include <cmath>
@@ -237,19 +237,21 @@ Result<std::string> FileSha256(const std::string& path) {
   if (!in) {
     return NotFound(fmt::format("{}: error: cannot open: {}", path, std::strerror(errno)));
   }
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  sha256_ctx ctx;
+  sha256_init(&ctx);
   std::vector<char> buffer(1 << 20);
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    if (in.gcount() > 0) EVP_DigestUpdate(ctx.get(), buffer.data(), in.gcount());
+    if (in.gcount() > 0) {
+      sha256_update(&ctx, static_cast<size_t>(in.gcount()),
+                    reinterpret_cast<const uint8_t*>(buffer.data()));
+    }
   }
   if (in.bad()) return IoError(fmt::format("{}: error: read failed", path));
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx.get(), digest, &len);
+  uint8_t digest[SHA256_DIGEST_SIZE];
+  sha256_digest(&ctx, sizeof digest, digest);
   std::string hex;
-  for (unsigned int i = 0; i < len; ++i) hex += fmt::format("{:02x}", digest[i]);
+  for (uint8_t byte : digest) hex += fmt::format("{:02x}", byte);
   return hex;
 }
 

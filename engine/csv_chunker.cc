@@ -160,8 +160,19 @@ Status CsvChunker::ReadAtLeast(size_t want) {
   return Status::Ok();
 }
 
-void CsvChunker::Recycle(ByteBuffer buffer) {
-  if (buffer.empty()) return;  // a chunk of the mapping
+void CsvChunker::Recycle(CsvChunk chunk) {
+  ByteBuffer buffer = std::move(chunk.buffer);
+  if (buffer.empty()) {
+    if (mapped_.empty() || chunk.view.empty()) return;
+    // Only the pages wholly inside the chunk: its neighbours may still be reading the others.
+    // Dropped pages of a read-only file mapping read back from the file if touched again.
+    const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const uintptr_t begin = reinterpret_cast<uintptr_t>(chunk.view.data());
+    const uintptr_t first = (begin + page - 1) / page * page;
+    const uintptr_t last = (begin + chunk.view.size()) / page * page;
+    if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+    return;
+  }
   std::lock_guard lock(pool_mutex_);
   if (pool_.size() < 16) pool_.push_back(std::move(buffer));
 }
@@ -170,12 +181,26 @@ Result<bool> CsvChunker::NextMapped(CsvChunk* chunk) {
   const size_t left = mapped_.size() - mapped_pos_;
   if (left == 0) return false;
   size_t split = 0;
+  int64_t newlines = -1;  // of the chunk, when already counted
   for (size_t want = chunk_bytes_;; want *= 2) {
+    newlines = -1;
     if (want >= left) {
       split = left;
       break;
     }
-    split = SplitPoint(mapped_.substr(mapped_pos_, want));
+    const std::string_view window = mapped_.substr(mapped_pos_, want);
+    // Most data has no quotes: one pass counts the line ends and rules quotes out, and the chunk
+    // ends at the last line end (after which the window holds none to count).
+    const NewlineCount scan = CountNewlinesAndQuotes(window);
+    if (!scan.any_quote) {
+      const void* last = memrchr(window.data(), '\n', window.size());
+      split = last == nullptr
+                  ? 0
+                  : static_cast<size_t>(static_cast<const char*>(last) - window.data()) + 1;
+      newlines = scan.newlines;
+    } else {
+      split = SplitPoint(window);
+    }
     if (split > 0) break;  // else a record longer than a chunk: look further
   }
   chunk->index = next_index_++;
@@ -183,7 +208,7 @@ Result<bool> CsvChunker::NextMapped(CsvChunk* chunk) {
   chunk->buffer = ByteBuffer();
   chunk->view = mapped_.substr(mapped_pos_, split);
   mapped_pos_ += split;
-  next_line_ += CountNewlines(chunk->view);
+  next_line_ += newlines >= 0 ? newlines : CountNewlines(chunk->view);
   return true;
 }
 

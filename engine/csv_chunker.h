@@ -67,9 +67,11 @@ class CsvChunker {
   // The next chunk, or false at the end of the input.
   Result<bool> Next(CsvChunk* chunk);
   uint64_t bytes_read() const { return input_ ? input_->bytes_read() : mapped_pos_; }
-  // Hands back the buffer of a processed chunk for reuse (thread-safe): reading into memory
-  // that is already mapped saves a page fault per 4 KiB.
-  void Recycle(ByteBuffer buffer);
+  // Hands back a processed chunk (thread-safe): its buffer is reused, as reading into memory
+  // that is already mapped saves a page fault per 4 KiB; its pages of a mapped file are dropped
+  // from this process (they stay in the page cache), so resident memory does not grow with the
+  // file.
+  void Recycle(CsvChunk chunk);
 
  private:
   CsvChunker(std::string name, std::unique_ptr<InputStream> input, size_t chunk_bytes)

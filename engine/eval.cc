@@ -561,7 +561,6 @@ class Accumulator {
       append(kept_.slice_values[t], o.slice_values[t]);
   }
 
-
   static void AddPattern(PatternCounts* table, const std::string& key, int actual, int k) {
     auto& counts = (*table)[key];
     counts.resize(k, 0);
@@ -691,8 +690,8 @@ class Accumulator {
   // AddPatterns' per-row scratch.
   std::vector<int> fired_, votes_, errored_, voter_ids_;
   PatternCounts patterns_, shadow_patterns_;  // combining policies: rows by vote pattern
-  std::vector<int64_t> wins_by_class_;  // (winning rule + 1) x actual class, when scored
-  RowOutcomes kept_;                    // when keep_rows
+  std::vector<int64_t> wins_by_class_;        // (winning rule + 1) x actual class, when scored
+  RowOutcomes kept_;                          // when keep_rows
 };
 
 Report Accumulator::Finish(const std::string& display_path) const {
@@ -951,13 +950,15 @@ ChunkResult EvaluateChunk(CsvChunker& chunker, const EvalPlan& plan, CsvChunk ch
   // Kept rows (compare, diff) carry record numbers and ids, which only the full reader gives.
   if (!plan.keep_rows &&
       d.acc->AddPlainCsv(chunk.bytes(), chunker.header().size(), ro.max_record_bytes)) {
-    chunker.Recycle(std::move(chunk.buffer));
+    chunker.Recycle(std::move(chunk));
     return d;
   }
   d.acc = std::make_unique<Accumulator>(plan);
-  auto reader =
-      OpenCsvChunkReader(InputStream::FromMemory(chunker.name(), std::string(chunk.bytes())),
-                         chunker.header(), chunk.first_line, ro);
+  std::string bytes(chunk.bytes());
+  const int64_t first_line = chunk.first_line;
+  chunker.Recycle(std::move(chunk));
+  auto reader = OpenCsvChunkReader(InputStream::FromMemory(chunker.name(), std::move(bytes)),
+                                   chunker.header(), first_line, ro);
   d.status = reader.ok() ? RunSequential(**reader, *plan.options, d.acc.get()) : reader.status();
   return d;
 }
@@ -1165,9 +1166,9 @@ Report BuildEvalReport(const CheckedRuleSet& rs, const EvalTotals& t, const Eval
 // Row outcomes (compare, diff) are first-match decisions; combining policies decide only once
 // every row is seen.
 Status CombinedRowsUnsupported(const RuleSet& rules) {
-  return InvalidArgument(fmt::format(
-      "{}: error: compare and diff support first_match rule sets only, not policy '{}'",
-      rules.impl().checked.file.path, PolicyName(rules.impl().checked.policy)));
+  return InvalidArgument(
+      fmt::format("{}: error: compare and diff support first_match rule sets only, not policy '{}'",
+                  rules.impl().checked.file.path, PolicyName(rules.impl().checked.policy)));
 }
 
 Result<Report> EvaluateFile(const RuleSet& rules, const std::string& path,

@@ -84,6 +84,36 @@ int64_t CountNewlines(std::string_view bytes) {
   return count;
 }
 
+NewlineCount CountNewlinesAndQuotes(std::string_view bytes) {
+  const char* p = bytes.data();
+  const char* const end = p + bytes.size();
+  NewlineCount out;
+#if defined(__SSE2__)
+  const __m128i newline = _mm_set1_epi8('\n');
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i zero = _mm_setzero_si128();
+  __m128i quotes = zero;
+  for (size_t blocks = static_cast<size_t>(end - p) / 16; blocks > 0;) {
+    const size_t run = std::min<size_t>(blocks, 255);
+    blocks -= run;
+    __m128i counters = zero;
+    for (size_t i = 0; i < run; ++i, p += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      counters = _mm_sub_epi8(counters, _mm_cmpeq_epi8(v, newline));
+      quotes = _mm_or_si128(quotes, _mm_cmpeq_epi8(v, quote));
+    }
+    const __m128i sums = _mm_sad_epu8(counters, zero);
+    out.newlines += _mm_cvtsi128_si32(sums) + _mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
+  }
+  out.any_quote = _mm_movemask_epi8(quotes) != 0;
+#endif
+  for (; p < end; ++p) {
+    out.newlines += *p == '\n';
+    out.any_quote |= *p == '"';
+  }
+  return out;
+}
+
 PlainCsvSplitter::PlainCsvSplitter(std::string_view bytes, size_t num_fields,
                                    size_t max_record_bytes)
     : base_(bytes.data()),

@@ -48,6 +48,13 @@ class PlainCsvSplitter {
 // The number of '\n' bytes in `bytes`.
 int64_t CountNewlines(std::string_view bytes);
 
+// The same count, and whether `bytes` holds a quote, in one pass over them.
+struct NewlineCount {
+  int64_t newlines = 0;
+  bool any_quote = false;
+};
+NewlineCount CountNewlinesAndQuotes(std::string_view bytes);
+
 }  // namespace hunch
 
 #endif  // HUNCH_ENGINE_PLAIN_CSV_H_

@@ -33,7 +33,7 @@ Chunked Drain(CsvChunker& chunker) {
     out.chunks.emplace_back(chunk.bytes());
     out.records += chunk.bytes();
     out.first_lines.push_back(chunk.first_line);
-    chunker.Recycle(std::move(chunk.buffer));
+    chunker.Recycle(std::move(chunk));
   }
   return out;
 }

@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config            # toolchain
   libyaml-cpp-dev libre2-dev libfmt-dev       # rule files, regexes, formatting
   libcli11-dev nlohmann-json3-dev             # command line, JSON
-  zlib1g-dev libssl-dev libsqlite3-dev        # gzip input, SHA-256, the SQLite log sink
+  zlib1g-dev nettle-dev libsqlite3-dev        # gzip input, SHA-256, the SQLite log sink
   catch2                                      # unit tests
   libpq-dev postgresql                        # hunch eval --db, the SQL parity tests' server
   python3 python3-numpy python3-sklearn python3-jsonschema  # oracles and checks in the tests
