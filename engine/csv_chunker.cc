@@ -74,6 +74,12 @@ size_t SplitPoint(std::string_view bytes) {
   return 0;
 }
 
+// Whether `s` holds nothing but line-end bytes: empty lines, which at the end of the input are no
+// records (CsvReader), so a chunk must not leave them to a chunk of their own.
+bool OnlyLineEnds(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c == '\n' || c == '\r'; });
+}
+
 }  // namespace
 
 Result<std::unique_ptr<CsvChunker>> CsvChunker::Open(const std::string& path,
@@ -203,8 +209,13 @@ Result<bool> CsvChunker::NextMapped(CsvChunk* chunk) {
     }
     if (split > 0) break;  // else a record longer than a chunk: look further
   }
+  if (split < left && OnlyLineEnds(mapped_.substr(mapped_pos_ + split))) {
+    split = left;  // the input's trailing empty lines stay with its last records
+    newlines = -1;
+  }
   chunk->index = next_index_++;
   chunk->first_line = next_line_;
+  chunk->last = split == left;
   chunk->buffer = ByteBuffer();
   chunk->view = mapped_.substr(mapped_pos_, split);
   mapped_pos_ += split;
@@ -229,6 +240,16 @@ Result<bool> CsvChunker::Next(CsvChunk* chunk) {
   }
   chunk->index = next_index_++;
   chunk->first_line = next_line_;
+  // Whether input follows decides how the chunk's trailing empty lines read (see
+  // OpenCsvChunkReader), and the input's own trailing empty lines stay with its last records:
+  // read on while nothing but line ends follows the split.
+  while (!eof_ &&
+         OnlyLineEnds(std::string_view(pending_.data() + split, pending_.size() - split))) {
+    if (Status s = ReadAtLeast(pending_.size() + 1); !s.ok()) return s;
+  }
+  if (OnlyLineEnds(std::string_view(pending_.data() + split, pending_.size() - split)))
+    split = pending_.size();
+  chunk->last = eof_ && split == pending_.size();
   // The chunk takes the buffer itself; only the short tail after the split is copied back.
   ByteBuffer tail;
   {

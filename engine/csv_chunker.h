@@ -36,6 +36,7 @@ class ByteBuffer {
 struct CsvChunk {
   int64_t index = 0;       // 0, 1, 2, ... in input order
   int64_t first_line = 0;  // physical line of the chunk's first record
+  bool last = false;       // no input follows
   // Whole records, each with its line end (the last may lack it at EOF): in `buffer`, or in the
   // chunker's mapping of the file (buffer empty), valid while the chunker lives.
   std::string_view view;

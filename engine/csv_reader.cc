@@ -25,8 +25,12 @@ class CsvReader final : public TableReader {
       : in_(std::move(input)), options_(options) {}
   // For a chunk of a larger input that starts at a record boundary on line `first_line`.
   CsvReader(std::unique_ptr<InputStream> input, const ReaderOptions& options,
-            std::vector<std::string> header, int64_t first_line)
-      : in_(std::move(input)), options_(options), header_(std::move(header)), line_(first_line) {}
+            std::vector<std::string> header, int64_t first_line, bool input_ends)
+      : in_(std::move(input)),
+        options_(options),
+        header_(std::move(header)),
+        line_(first_line),
+        input_ends_(input_ends) {}
 
   Status ReadHeader();
   const std::vector<std::string>& header() const override { return header_; }
@@ -57,7 +61,8 @@ class CsvReader final : public TableReader {
   ReaderOptions options_;
   std::vector<std::string> header_;
   std::vector<Field> fields_;
-  int64_t line_ = 1;  // physical line at in_.begin()
+  int64_t line_ = 1;        // physical line at in_.begin()
+  bool input_ends_ = true;  // false for a chunk that more input follows
   int64_t records_ = 0;
   size_t record_size_ = 0;       // bytes of the parsed record, with its line end
   int64_t record_newlines_ = 0;  // '\n' in the parsed record, with its line end
@@ -90,7 +95,7 @@ CsvReader::Parse CsvReader::ParseRecord() {
     // Empty lines at the end of the input are not records; elsewhere each is one empty field.
     const char* p = start;
     while (p < end && (*p == '\n' || *p == '\r')) ++p;
-    if (p == end) return eof ? Parse::kEnd : Parse::kNeedMore;
+    if (p == end && (!eof || input_ends_)) return eof ? Parse::kEnd : Parse::kNeedMore;
   }
 
   char* p = start;
@@ -281,9 +286,10 @@ Result<std::unique_ptr<TableReader>> OpenCsvReader(std::unique_ptr<InputStream> 
 Result<std::unique_ptr<TableReader>> OpenCsvChunkReader(std::unique_ptr<InputStream> chunk,
                                                         std::vector<std::string> header,
                                                         int64_t first_line,
-                                                        const ReaderOptions& options) {
-  return std::unique_ptr<TableReader>(
-      std::make_unique<CsvReader>(std::move(chunk), options, std::move(header), first_line));
+                                                        const ReaderOptions& options,
+                                                        bool last_chunk) {
+  return std::unique_ptr<TableReader>(std::make_unique<CsvReader>(
+      std::move(chunk), options, std::move(header), first_line, last_chunk));
 }
 
 }  // namespace hunch

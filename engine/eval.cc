@@ -956,9 +956,10 @@ ChunkResult EvaluateChunk(CsvChunker& chunker, const EvalPlan& plan, CsvChunk ch
   d.acc = std::make_unique<Accumulator>(plan);
   std::string bytes(chunk.bytes());
   const int64_t first_line = chunk.first_line;
+  const bool last = chunk.last;
   chunker.Recycle(std::move(chunk));
   auto reader = OpenCsvChunkReader(InputStream::FromMemory(chunker.name(), std::move(bytes)),
-                                   chunker.header(), first_line, ro);
+                                   chunker.header(), first_line, ro, last);
   d.status = reader.ok() ? RunSequential(**reader, *plan.options, d.acc.get()) : reader.status();
   return d;
 }

@@ -69,10 +69,13 @@ Result<std::unique_ptr<TableReader>> OpenCsvReader(std::unique_ptr<InputStream> 
 Result<std::unique_ptr<TableReader>> OpenJsonlReader(std::unique_ptr<InputStream> input,
                                                      const ReaderOptions& options);
 // A CSV reader over one chunk of whole records (see csv_chunker.h): no header row of its own.
+// Empty lines at the end of the input are not records, so they are not at the end of a chunk
+// that more input follows (`last_chunk` false): there each is one empty field, as elsewhere.
 Result<std::unique_ptr<TableReader>> OpenCsvChunkReader(std::unique_ptr<InputStream> chunk,
                                                         std::vector<std::string> header,
                                                         int64_t first_line,
-                                                        const ReaderOptions& options);
+                                                        const ReaderOptions& options,
+                                                        bool last_chunk);
 
 struct Table;
 // A reader over a caller's in-memory table (hunch/table.h): cells as their CSV texts, the record

@@ -141,5 +141,49 @@ TEST_CASE("Gzip, empty and header-only files are read as streams and give their 
   CHECK(missing.status().code() == StatusCode::kNotFound);
 }
 
+// Every record of `csv` through chunk readers, as eval reads chunks that are not plain CSV.
+std::vector<std::string> RecordsInChunks(CsvChunker& chunker) {
+  std::vector<std::string> out;
+  CsvChunk chunk;
+  for (;;) {
+    auto more = chunker.Next(&chunk);
+    REQUIRE(more.ok());
+    if (!*more) break;
+    auto reader =
+        OpenCsvChunkReader(InputStream::FromMemory("t.csv", std::string(chunk.bytes())),
+                           chunker.header(), chunk.first_line, ReaderOptions{}, chunk.last);
+    REQUIRE(reader.ok());
+    RawRecord rec;
+    for (;;) {
+      auto next = (*reader)->Next(&rec);
+      REQUIRE(next.ok());
+      if (!*next) break;
+      out.push_back(std::to_string(rec.line) + ":" + std::string(rec.cells[0]));
+    }
+    chunker.Recycle(std::move(chunk));
+  }
+  return out;
+}
+
+TEST_CASE("Empty lines are records wherever a chunk ends, except at the end of the input") {
+  testing::TempDir dir("hunch_chunker");
+  // One column: an empty line is a record with an empty cell, but not after the last record.
+  const std::string csv = "x\n1\n\n2\n\n\n3\n\n\n";
+  const std::vector<std::string> expected = {"2:1", "3:", "4:2", "5:", "6:", "7:3"};
+  const std::string path = dir.Write("empty_lines.csv", csv);
+  for (size_t chunk_bytes = 1; chunk_bytes <= 12; ++chunk_bytes) {
+    INFO("chunk_bytes " << chunk_bytes);
+    auto mapped = CsvChunker::Open(path, ReaderOptions{}, chunk_bytes);
+    REQUIRE(mapped.ok());
+    CHECK(RecordsInChunks(**mapped) == expected);
+    for (size_t piece : {size_t{1}, size_t{3}, size_t{64}}) {
+      auto streamed = CsvChunker::Open(InputStream::FromMemoryInPieces("t.csv", csv, piece),
+                                       ReaderOptions{}, chunk_bytes);
+      REQUIRE(streamed.ok());
+      CHECK(RecordsInChunks(**streamed) == expected);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hunch

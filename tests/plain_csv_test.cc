@@ -20,7 +20,7 @@ using Rows = std::vector<std::vector<std::string>>;
 Rows FullReader(const std::string& bytes, size_t fields) {
   std::vector<std::string> header;
   for (size_t i = 0; i < fields; ++i) header.push_back("c" + std::to_string(i));
-  auto reader = OpenCsvChunkReader(InputStream::FromMemory("t.csv", bytes), header, 2, {});
+  auto reader = OpenCsvChunkReader(InputStream::FromMemory("t.csv", bytes), header, 2, {}, true);
   REQUIRE(reader.ok());
   Rows rows;
   RawRecord rec;
