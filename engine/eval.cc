@@ -4,9 +4,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -979,87 +978,57 @@ Status RunChunked(CsvChunker& chunker, const EvalPlan& plan, Accumulator* total)
   }
 }
 
-// Parses and evaluates CSV chunks on several threads; results merge in chunk order, so every
-// figure is identical to a one-thread run.
+// Parses and evaluates CSV chunks on `threads` threads, the calling one included: each takes the
+// next chunk from the chunker (cheap for a mapped file, a read otherwise) and evaluates it, so no
+// thread only hands out work. Results merge in chunk order, so every figure is identical to a
+// one-thread run, and the first error in input order is the one reported.
 Status RunParallel(CsvChunker& chunker, const EvalPlan& plan, int threads, Accumulator* total) {
   const EvalOptions& options = *plan.options;
-  using Done = ChunkResult;
-  std::mutex mu;
-  std::condition_variable cv;
-  std::deque<CsvChunk> queue;
-  std::map<int64_t, Done> done;
-  bool input_finished = false, stop = false;
-  const size_t max_queued = static_cast<size_t>(threads) * 2;
+  std::mutex input_mu;  // the chunker and input_error
+  Status input_error;
+  std::mutex merge_mu;  // done, next_merge, result, and the progress callback
+  std::map<int64_t, ChunkResult> done;
+  int64_t next_merge = 0;
+  Status result;
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> bytes_read{0};
 
   auto worker = [&] {
-    for (;;) {
+    while (!stop) {
       CsvChunk chunk;
       {
-        std::unique_lock lock(mu);
-        cv.wait(lock, [&] { return !queue.empty() || input_finished || stop; });
-        if (stop || queue.empty()) return;
-        chunk = std::move(queue.front());
-        queue.pop_front();
-        cv.notify_all();
+        std::lock_guard lock(input_mu);
+        if (stop || !input_error.ok()) return;
+        Result<bool> more = chunker.Next(&chunk);
+        if (!more.ok()) input_error = more.status();  // after every chunk handed out so far
+        if (!more.ok() || !*more) return;
+        bytes_read = chunker.bytes_read();
       }
       const int64_t index = chunk.index;
-      Done d = EvaluateChunk(chunker, plan, std::move(chunk));
-      std::lock_guard lock(mu);
+      ChunkResult d = EvaluateChunk(chunker, plan, std::move(chunk));
+      std::lock_guard lock(merge_mu);
       done.emplace(index, std::move(d));
-      cv.notify_all();
+      for (auto it = done.find(next_merge); it != done.end(); it = done.find(next_merge)) {
+        if (result.ok()) {
+          if (!it->second.status.ok()) {
+            result = it->second.status;
+            stop = true;
+          } else {
+            total->Merge(*it->second.acc);
+          }
+        }
+        done.erase(it);
+        ++next_merge;
+      }
+      if (options.progress && result.ok()) options.progress(total->rows(), bytes_read);
     }
   };
   std::vector<std::thread> pool;
-  for (int i = 0; i < threads; ++i) pool.emplace_back(worker);
-
-  Status result;
-  int64_t next_merge = 0, produced = 0;
-  auto merge_ready = [&](std::unique_lock<std::mutex>& lock) {
-    for (auto it = done.find(next_merge); it != done.end(); it = done.find(next_merge)) {
-      Done d = std::move(it->second);
-      done.erase(it);
-      ++next_merge;
-      lock.unlock();
-      if (result.ok()) {
-        if (!d.status.ok()) result = d.status;  // the first error in input order
-        total->Merge(*d.acc);
-      }
-      lock.lock();
-      if (!result.ok()) stop = true;
-    }
-  };
-  for (;;) {
-    CsvChunk chunk;
-    Result<bool> more = chunker.Next(&chunk);
-    std::unique_lock lock(mu);
-    merge_ready(lock);
-    if (!more.ok() && result.ok()) {
-      result = more.status();
-      stop = true;
-    }
-    if (stop || !more.ok() || !*more) break;
-    queue.push_back(std::move(chunk));
-    ++produced;
-    cv.notify_all();
-    cv.wait(lock, [&] { return queue.size() < max_queued || stop; });
-    if (options.progress) {
-      lock.unlock();
-      options.progress(total->rows(), chunker.bytes_read());
-    }
-  }
-  {
-    std::unique_lock lock(mu);
-    input_finished = true;
-    cv.notify_all();
-    while (next_merge < produced && !stop) {
-      cv.wait(lock, [&] { return done.count(next_merge) > 0; });
-      merge_ready(lock);
-    }
-    stop = true;
-    cv.notify_all();
-  }
+  for (int i = 1; i < threads; ++i) pool.emplace_back(worker);
+  worker();
   for (auto& t : pool) t.join();
-  return result;
+  if (!result.ok()) return result;
+  return input_error;
 }
 
 }  // namespace
