@@ -106,7 +106,8 @@ void PrintTo(const Expr& e, std::string* out) {
       return;
     case Kind::kSelect:
       PrintTo(*e.args[0], out);
-      *out += "." + e.text;
+      // A backquoted field name keeps its backquotes, or the print would not parse back.
+      *out += "." + (IsPlainIdent(e.text) ? e.text : "`" + e.text + "`");
       return;
   }
 }
