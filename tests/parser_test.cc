@@ -168,6 +168,7 @@ TEST_CASE("Printing is canonical: spacing, parentheses and quoting do not change
   CHECK(P("a // comment\n && b") == P("a && b"));
   CHECK(P("((((a))))") == "a");
   CHECK(P("a.`b c`") == "a.`b c`");
+  CHECK(P("`as` + x.`if`") == "(`as` + x.`if`)");  // reserved words stay quoted (expr_fuzz)
 }
 
 TEST_CASE("The canonical print parses back to itself") {
