@@ -13,7 +13,11 @@ bool IsPlainIdent(const std::string& s) {
   for (char c : s) {
     if (!(isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
   }
-  static constexpr std::string_view kWords[] = {"true", "false", "null", "in", "and", "or", "not"};
+  // The keywords, then CEL's reserved words (kReserved in lexer.cc): both need backquotes.
+  static constexpr std::string_view kWords[] = {
+      "true",  "false", "null",     "in",        "and",    "or",       "not",  "as",
+      "break", "const", "continue", "else",      "for",    "function", "if",   "import",
+      "let",   "loop",  "package",  "namespace", "return", "var",      "void", "while"};
   for (auto w : kWords) {
     if (s == w) return false;
   }
@@ -106,7 +110,8 @@ void PrintTo(const Expr& e, std::string* out) {
       return;
     case Kind::kSelect:
       PrintTo(*e.args[0], out);
-      *out += "." + e.text;
+      // A backquoted field name keeps its backquotes, or the print would not parse back.
+      *out += "." + (IsPlainIdent(e.text) ? e.text : "`" + e.text + "`");
       return;
   }
 }

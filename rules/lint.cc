@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <unordered_map>
 
 #include "rules/compile.h"
 
@@ -135,10 +136,25 @@ bool ValueIn(const Value& v, const std::vector<Value>& set) {
   return false;
 }
 
+// ToAtom of each expression node, computed once: the shadowing lint compares every pair of rules,
+// and converting (and allocating) per pair made 10,000 rules take seconds.
+class AtomCache {
+ public:
+  const std::optional<Atom>& Of(const CheckedExpr& e) {
+    auto it = atoms_.find(&e);
+    if (it == atoms_.end()) it = atoms_.emplace(&e, ToAtom(e)).first;
+    return it->second;
+  }
+
+ private:
+  std::unordered_map<const CheckedExpr*, std::optional<Atom>> atoms_;
+};
+
 // Every row that makes `b` true makes `a` true (sound, not complete).
-bool AtomImplies(const CheckedExpr& b, const CheckedExpr& a) {
+bool AtomImplies(const CheckedExpr& b, const CheckedExpr& a, AtomCache* cache) {
   if (SameExpr(a, b)) return true;
-  auto x = ToAtom(b), y = ToAtom(a);
+  const auto& x = cache->Of(b);
+  const auto& y = cache->Of(a);
   if (!x || !y || x->column != y->column) return false;
   if (x->values) {
     for (const auto& v : *x->values) {
@@ -166,16 +182,16 @@ void Conjuncts(const CheckedExpr& e, std::vector<const CheckedExpr*>* out) {
   }
 }
 
-bool Implies(const std::vector<const CheckedExpr*>& b, const CheckedExpr& a) {
-  if (a.op == Op::kAnd) return Implies(b, a.args[0]) && Implies(b, a.args[1]);
-  if (a.op == Op::kOr) return Implies(b, a.args[0]) || Implies(b, a.args[1]);
+bool Implies(const std::vector<const CheckedExpr*>& b, const CheckedExpr& a, AtomCache* cache) {
+  if (a.op == Op::kAnd) return Implies(b, a.args[0], cache) && Implies(b, a.args[1], cache);
+  if (a.op == Op::kOr) return Implies(b, a.args[0], cache) || Implies(b, a.args[1], cache);
   for (const CheckedExpr* c : b) {
     if (c->op == Op::kOr) {
       std::vector<const CheckedExpr*> left, right;
       Conjuncts(c->args[0], &left);
       Conjuncts(c->args[1], &right);
-      if (Implies(left, a) && Implies(right, a)) return true;
-    } else if (AtomImplies(*c, a)) {
+      if (Implies(left, a, cache) && Implies(right, a, cache)) return true;
+    } else if (AtomImplies(*c, a, cache)) {
       return true;
     }
   }
@@ -191,6 +207,7 @@ void LintRuleSet(const CheckedRuleSet& rs, std::vector<Diagnostic>* diagnostics)
   };
   std::vector<bool> predicted(rs.class_names.size(), false);
   if (rs.default_class >= 0) predicted[rs.default_class] = true;
+  AtomCache atoms;
   for (size_t j = 0; j < rs.rules.size(); ++j) {
     const CheckedRule& r = rs.rules[j];
     if (!r.enabled) {
@@ -212,7 +229,7 @@ void LintRuleSet(const CheckedRuleSet& rs, std::vector<Diagnostic>* diagnostics)
     Conjuncts(r.condition, &mine);
     for (size_t i = 0; i < j; ++i) {
       const CheckedRule& earlier = rs.rules[i];
-      if (!earlier.enabled || !Implies(mine, earlier.condition)) continue;
+      if (!earlier.enabled || !Implies(mine, earlier.condition, &atoms)) continue;
       warn(r.pos, "shadowed-rule",
            fmt::format("rule '{}' can never win: every row it fires on is taken first by rule '{}' "
                        "(line {}), whose condition is the same or wider",

@@ -167,6 +167,8 @@ TEST_CASE("Printing is canonical: spacing, parentheses and quoting do not change
   CHECK(P("name == '''x'''") == P("name == r\"x\""));
   CHECK(P("a // comment\n && b") == P("a && b"));
   CHECK(P("((((a))))") == "a");
+  CHECK(P("a.`b c`") == "a.`b c`");
+  CHECK(P("`as` + x.`if`") == "(`as` + x.`if`)");  // reserved words stay quoted (expr_fuzz)
 }
 
 TEST_CASE("The canonical print parses back to itself") {
@@ -175,7 +177,8 @@ TEST_CASE("The canonical print parses back to itself") {
         "s.matches('[a-z]+\\\\d') && size(s) > 3", "-9223372036854775808 < x",
         "'tab\\there \"quoted\" \\x01' == t", "`odd name` != `in`", "--5 + -(-5)",
         "[[1], [2, 3]][0][0] == 1", "1.0 / 3.0 > 0.333", "f(g(h(1)), x.y.z)",
-        "i*- j <     -- -- - 0" /* found by tests/fuzz/expr_fuzz */}) {
+        "i*- j <     -- -- - 0" /* found by tests/fuzz/expr_fuzz */, "0.`e-nu` >= 13",
+        "row.`odd field`.x" /* a backquoted field printed bare (expr_fuzz) */}) {
     const std::string once = P(source);
     INFO(source << " -> " << once);
     CHECK(P(once) == once);

@@ -146,7 +146,7 @@ TEST_CASE("Absent optional fields are null and the host is added to the metadata
   CHECK(json["timestamp"] == "1970-01-01T00:00:00.000001Z");
   CHECK(json["output"]["rule"].is_null());
   CHECK(json["output"]["confidence"].is_null());
-  CHECK(json["output"]["fired"] == Json::array());
+  CHECK(json["output"]["fired"] == nlohmann::ordered_json::array());
   CHECK(json["shadow"].is_null());
   CHECK(json["metadata"].dump() ==
         nlohmann::ordered_json({{"app", "a"}, {"host", HostName()}, {"zone", "b"}}).dump());

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with clang-14 (ASan + UBSan) in build-fuzz/ and fuzzes each one
-# for SECONDS (default 60) from its committed seed corpus in tests/fuzz/corpus/NAME/. Fails on the
-# first crash, leak, hang or sanitizer report; the input that caused it is left in
-# build-fuzz/artifacts/. Usage: tests/fuzz/run.sh [SECONDS] [TARGET...]
+# Builds the libFuzzer targets with clang-14 (ASan + UBSan) in build-fuzz/ (or $HUNCH_FUZZ_BUILD)
+# and fuzzes each one for SECONDS (default 60) from its committed seed corpus in
+# tests/fuzz/corpus/NAME/. Fails on the first crash, leak, hang or sanitizer report; the input that
+# caused it is left in build-fuzz/artifacts/. Usage: tests/fuzz/run.sh [SECONDS] [TARGET...]
 # New inputs found while fuzzing go to build-fuzz/corpus/NAME/, never into the repository; copy a
 # crash's input to tests/fuzz/corpus/NAME/ as a regression seed once it is fixed.
 set -euo pipefail
@@ -10,8 +10,15 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 shift || true
 build=${HUNCH_FUZZ_BUILD:-build-fuzz}
-cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DHUNCH_FUZZ=ON -DHUNCH_BUILD_TESTS=OFF >/dev/null
+# HUNCH_FUZZ_BUILD names a tree configured elsewhere with -DHUNCH_FUZZ=ON (CI reuses build-asan/ of
+# tests/sanitize.sh): it is built as it is, not reconfigured.
+if [ -z "${HUNCH_FUZZ_BUILD:-}" ]; then
+  cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DHUNCH_FUZZ=ON -DHUNCH_BUILD_TESTS=OFF >/dev/null
+elif ! grep -qx 'HUNCH_FUZZ:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null; then
+  echo "HUNCH_FUZZ_BUILD=$build is not a tree configured with -DHUNCH_FUZZ=ON" >&2
+  exit 2
+fi
 cmake --build "$build" -j"$(nproc)" --target hunch_fuzz >/dev/null
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
