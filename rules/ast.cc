@@ -94,7 +94,8 @@ void PrintTo(const Expr& e, std::string* out) {
         *out += ".";
         first = 1;
       }
-      *out += e.text + "(";
+      // A backquoted function or method name keeps its backquotes too (expr_fuzz).
+      *out += (IsPlainIdent(e.text) ? e.text : "`" + e.text + "`") + "(";
       for (size_t i = first; i < e.args.size(); ++i) {
         if (i > first) *out += ", ";
         PrintTo(*e.args[i], out);

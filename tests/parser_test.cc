@@ -178,7 +178,8 @@ TEST_CASE("The canonical print parses back to itself") {
         "'tab\\there \"quoted\" \\x01' == t", "`odd name` != `in`", "--5 + -(-5)",
         "[[1], [2, 3]][0][0] == 1", "1.0 / 3.0 > 0.333", "f(g(h(1)), x.y.z)",
         "i*- j <     -- -- - 0" /* found by tests/fuzz/expr_fuzz */, "0.`e-nu` >= 13",
-        "row.`odd field`.x" /* a backquoted field printed bare (expr_fuzz) */}) {
+        "row.`odd field`.x" /* a backquoted field printed bare (expr_fuzz) */,
+        "`odd name`(x) || y.`odd method`(1)" /* a backquoted call printed bare (expr_fuzz) */}) {
     const std::string once = P(source);
     INFO(source << " -> " << once);
     CHECK(P(once) == once);
