@@ -144,14 +144,26 @@ run_wrk "$connections" 1 > /dev/null
 # First guess: the peak's period per connection, doubled, minus the time an answer takes.
 delay=$(echo "d = 2 * $half_connections * 1000 / $peak - $(median <<< "${p50[interval]}") / 1000; if (d < 0.05) d = 0.05; d" | bc -l)
 best=$delay best_error=1000000
-for _ in 1 2 3 4 5; do
+fast= slow=  # the longest pause seen above the target rate, the shortest seen below it
+for _ in 1 2 3 4 5 6; do
   r=$(DELAY_MS=$delay run_wrk "$half_connections" 2)
   rate=$(echo "$(field requests "$r") * 1000000 / $(field duration_us "$r")" | bc -l)
   error=$(echo "e = $rate - $peak / 2; if (e < 0) e = -e; e" | bc -l)
   if [ "$(echo "$error < $best_error" | bc -l)" = 1 ]; then best=$delay best_error=$error; fi
-  # The period per connection is about delay + latency: scale the period by the rate's error.
-  latency=$(echo "$(field mean_us "$r") / 1000" | bc -l)
-  delay=$(echo "d = ($delay + $latency) * $rate / ($peak / 2) - $latency; if (d < 0.05) d = 0.05; d" | bc -l)
+  echo "half-load calibration: mean pause $delay ms -> $rate requests/s (target $(echo "$peak / 2" | bc -l))" >&2
+  if [ "$(echo "$rate > $peak / 2" | bc -l)" = 1 ]; then
+    if [ -z "$fast" ] || [ "$(echo "$delay > $fast" | bc -l)" = 1 ]; then fast=$delay; fi
+  else
+    if [ -z "$slow" ] || [ "$(echo "$delay < $slow" | bc -l)" = 1 ]; then slow=$delay; fi
+  fi
+  if [ -n "$fast" ] && [ -n "$slow" ]; then
+    # The rate jumps with the pause (wrk's timers are whole milliseconds): bisect.
+    delay=$(echo "($fast + $slow) / 2" | bc -l)
+  else
+    # The period per connection is about delay + latency: scale the period by the rate's error.
+    latency=$(echo "$(field mean_us "$r") / 1000" | bc -l)
+    delay=$(echo "d = ($delay + $latency) * $rate / ($peak / 2) - $latency; if (d < 0.05) d = 0.05; d" | bc -l)
+  fi
 done
 load=$(cut -d' ' -f1 /proc/loadavg)
 r=$(DELAY_MS=$best run_wrk "$half_connections" "$duration")
