@@ -107,20 +107,7 @@ json ComparisonCoreJson(const Comparison& c) {
   if (c.b_scores) scores[c.b_name] = ScoresJson(*c.b_scores);
   j["scores"] = scores;
   // The naive baselines of the rows (they depend on the labels only), as in the eval report.
-  const Report& r = c.a_report;
-  j["baselines"] = {{"majority",
-                     {{"class", r.majority_class},
-                      {"accuracy", r.majority.accuracy},
-                      {"macro_f1", r.majority.macro.f1},
-                      {"weighted_f1", r.majority.weighted.f1},
-                      {"balanced_accuracy", r.majority.balanced_accuracy},
-                      {"kappa", r.majority.kappa}}},
-                    {"stratified",
-                     {{"accuracy", r.stratified.accuracy},
-                      {"macro_f1", r.stratified.macro.f1},
-                      {"weighted_f1", r.stratified.weighted.f1},
-                      {"balanced_accuracy", r.stratified.balanced_accuracy},
-                      {"kappa", r.stratified.kappa}}}};
+  j["baselines"] = render::BaselinesJson(c.a_report);
   j["verdict"] = {
       {"metric", c.verdict_metric}, {"winner", WinnerName(c, c.winner)}, {"text", c.verdict}};
   return j;

@@ -166,6 +166,15 @@ void AppendRecordJson(const std::vector<std::string>& header,
 
 namespace {
 
+// The schema that the evidence gathered per column describes.
+Schema SchemaOf(const std::vector<std::string>& header,
+                const std::vector<ColumnTypeInference>& columns) {
+  Schema schema;
+  for (size_t c = 0; c < columns.size(); ++c)
+    schema.columns.push_back(columns[c].Finish(header[c]));
+  return schema;
+}
+
 // InferFileSchema's fast path for a CSV file: the sample split by PlainCsvSplitter straight from
 // the file's first chunks, about six times cheaper a row than the full reader. Nothing when the
 // input is not a plain CSV file through the sample (quotes, carriage returns, ragged or empty
@@ -209,10 +218,7 @@ std::optional<Schema> InferPlainCsvSchema(const std::string& path,
     }
     if (!split.plain()) return std::nullopt;
   }
-  Schema schema;
-  for (size_t c = 0; c < columns.size(); ++c)
-    schema.columns.push_back(columns[c].Finish(header[c]));
-  return schema;
+  return SchemaOf(header, columns);
 }
 
 }  // namespace
@@ -245,10 +251,7 @@ Result<Schema> InferFileSchema(const std::string& path,
       }
     }
   }
-  Schema schema;
-  for (size_t c = 0; c < columns.size(); ++c)
-    schema.columns.push_back(columns[c].Finish(header[c]));
-  return schema;
+  return SchemaOf(header, columns);
 }
 
 Result<std::shared_ptr<const RuleSet>> LoadRuleSetForData(const std::string& rules_path,

@@ -60,30 +60,6 @@ BlockMasks Classify(const char* p) {
 
 }  // namespace
 
-int64_t CountNewlines(std::string_view bytes) {
-  const char* p = bytes.data();
-  const char* const end = p + bytes.size();
-  int64_t count = 0;
-#if defined(__SSE2__)
-  // Per-byte counters (each compare adds 0 or -1), summed before they can wrap at 255.
-  const __m128i newline = _mm_set1_epi8('\n');
-  const __m128i zero = _mm_setzero_si128();
-  for (size_t blocks = static_cast<size_t>(end - p) / 16; blocks > 0;) {
-    const size_t run = std::min<size_t>(blocks, 255);
-    blocks -= run;
-    __m128i counters = zero;
-    for (size_t i = 0; i < run; ++i, p += 16) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-      counters = _mm_sub_epi8(counters, _mm_cmpeq_epi8(v, newline));
-    }
-    const __m128i sums = _mm_sad_epu8(counters, zero);
-    count += _mm_cvtsi128_si32(sums) + _mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
-  }
-#endif
-  for (; p < end; ++p) count += *p == '\n';
-  return count;
-}
-
 NewlineCount CountNewlinesAndQuotes(std::string_view bytes) {
   const char* p = bytes.data();
   const char* const end = p + bytes.size();
@@ -93,6 +69,7 @@ NewlineCount CountNewlinesAndQuotes(std::string_view bytes) {
   const __m128i quote = _mm_set1_epi8('"');
   const __m128i zero = _mm_setzero_si128();
   __m128i quotes = zero;
+  // Per-byte counters (each compare adds 0 or -1), summed before they can wrap at 255.
   for (size_t blocks = static_cast<size_t>(end - p) / 16; blocks > 0;) {
     const size_t run = std::min<size_t>(blocks, 255);
     blocks -= run;
@@ -113,6 +90,8 @@ NewlineCount CountNewlinesAndQuotes(std::string_view bytes) {
   }
   return out;
 }
+
+int64_t CountNewlines(std::string_view bytes) { return CountNewlinesAndQuotes(bytes).newlines; }
 
 PlainCsvSplitter::PlainCsvSplitter(std::string_view bytes, size_t num_fields,
                                    size_t max_record_bytes)

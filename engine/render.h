@@ -18,6 +18,8 @@ std::string Table(const std::vector<std::vector<std::string>>& rows,
                   const std::vector<bool>& right_align);
 // The same as a Markdown table (first column left-aligned, the others right-aligned).
 std::string MarkdownTable(const std::vector<std::vector<std::string>>& rows);
+// The `baselines` object of the JSON report: majority class and stratified guessing.
+nlohmann::json BaselinesJson(const Report& report);
 // The `scores` object of the JSON report.
 nlohmann::json ScoresJson(const ScoreFigures& scores);
 

@@ -331,6 +331,22 @@ Sections BuildSections(const Report& r) {
 
 }  // namespace
 
+json render::BaselinesJson(const Report& r) {
+  return {{"majority",
+           {{"class", r.majority_class},
+            {"accuracy", r.majority.accuracy},
+            {"macro_f1", r.majority.macro.f1},
+            {"weighted_f1", r.majority.weighted.f1},
+            {"balanced_accuracy", r.majority.balanced_accuracy},
+            {"kappa", r.majority.kappa}}},
+          {"stratified",
+           {{"accuracy", r.stratified.accuracy},
+            {"macro_f1", r.stratified.macro.f1},
+            {"weighted_f1", r.stratified.weighted.f1},
+            {"balanced_accuracy", r.stratified.balanced_accuracy},
+            {"kappa", r.stratified.kappa}}}};
+}
+
 json render::ScoresJson(const ScoreFigures& sf) {
   json bins = json::array();
   for (const auto& b : sf.calibration) {
@@ -367,19 +383,7 @@ std::string ReportToJson(const Report& r) {
   if (r.can_abstain) predicted.push_back("abstain");
   j["confusion_matrix"] = {
       {"labels", r.classes}, {"predicted_labels", predicted}, {"matrix", r.confusion}};
-  j["baselines"] = {{"majority",
-                     {{"class", r.majority_class},
-                      {"accuracy", r.majority.accuracy},
-                      {"macro_f1", r.majority.macro.f1},
-                      {"weighted_f1", r.majority.weighted.f1},
-                      {"balanced_accuracy", r.majority.balanced_accuracy},
-                      {"kappa", r.majority.kappa}}},
-                    {"stratified",
-                     {{"accuracy", r.stratified.accuracy},
-                      {"macro_f1", r.stratified.macro.f1},
-                      {"weighted_f1", r.stratified.weighted.f1},
-                      {"balanced_accuracy", r.stratified.balanced_accuracy},
-                      {"kappa", r.stratified.kappa}}}};
+  j["baselines"] = render::BaselinesJson(r);
   json intervals = {{"resamples", r.bootstrap_resamples},
                     {"seed", r.bootstrap_seed},
                     {"small_sample", r.small_sample}};
