@@ -24,14 +24,15 @@ while [ $# -gt 0 ]; do
   esac
 done
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
-[ -x build/hunch ] || cmake --build build --target hunch_cli >/dev/null
+[ -x build/hunch ] && [ -f build/hunch_http.so ] || cmake --build build --target hunch_cli >/dev/null
 rules=examples/fraud/rules.yaml
 tmp=$(mktemp -d)
 server_pid=
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
-# A copy, so that a rebuild during the run cannot mix two binaries.
-cp build/hunch "$tmp/hunch"
+# A copy, so that a rebuild during the run cannot mix two binaries; serve loads the HTTP module
+# from beside the binary.
+cp build/hunch build/hunch_http.so "$tmp/"
 threads=128  # server workers: more than any run's connections, so none waits for a worker
 
 # Request bodies: 200 transactions as {"id", "inputs"} with the types the rules declare.

@@ -407,29 +407,40 @@ py::list InferSchema(int64_t rows, const py::list& columns, const py::tuple& na_
   return SchemaList(*schema);
 }
 
-// A vector handed to numpy without a copy.
-template <class T>
-py::array_t<T> ToNumpy(std::vector<T>&& v) {
-  auto* owned = new std::vector<T>(std::move(v));
-  py::capsule free(owned, [](void* p) { delete static_cast<std::vector<T>*>(p); });
-  return py::array_t<T>(static_cast<py::ssize_t>(owned->size()), owned->data(), free);
+// Category codes (-1..max) are written in the narrowest integer type pandas would convert them
+// to, so that Categorical.from_codes keeps them without a copy.
+py::array CodesArray(int64_t rows, int32_t max) {
+  if (max < 127) return py::array_t<int8_t>(rows);
+  if (max < 32767) return py::array_t<int16_t>(rows);
+  return py::array_t<int32_t>(rows);
 }
 
-// Category codes (-1..max) in the narrowest integer type pandas would convert them to, so that
-// Categorical.from_codes keeps them without a copy.
-py::array Codes(std::vector<int32_t>&& codes, int32_t max) {
-  auto narrow = [&](auto type_tag) {
-    using T = decltype(type_tag);
-    std::vector<T> out(codes.begin(), codes.end());
-    return py::array(ToNumpy(std::move(out)));
-  };
-  if (max < 127) return narrow(int8_t{});
-  if (max < 32767) return narrow(int16_t{});
-  return ToNumpy(std::move(codes));
+// Where an array made by CodesArray keeps its codes; taken with the GIL held.
+struct CodesOut {
+  explicit CodesOut(py::array& codes) : data(codes.mutable_data()), width(codes.itemsize()) {}
+  void* data;
+  py::ssize_t width;
+};
+
+// Writes n codes from row `begin` on; needs no GIL.
+void PutCodes(const CodesOut& codes, int64_t begin, size_t n, const int32_t* values) {
+  void* data = codes.data;
+  switch (codes.width) {
+    case 1:
+      std::copy(values, values + n, static_cast<int8_t*>(data) + begin);
+      break;
+    case 2:
+      std::copy(values, values + n, static_cast<int16_t*>(data) + begin);
+      break;
+    default:
+      std::copy(values, values + n, static_cast<int32_t*>(data) + begin);
+      break;
+  }
 }
 
 // (prediction, rule, confidence, rule_errors): numpy arrays per row (prediction: the class index,
-// or the number of classes for abstain; rule: -1 for the default), then a list per rule.
+// or the number of classes for abstain; rule: -1 for the default), then a list per rule. The
+// engine's threads write each batch straight into the arrays.
 py::tuple PredictColumns(const PyRuleSet& self, const py::list& columns,
                          const py::tuple& na_objects, int64_t rows, int threads) {
   const hunch::RuleSet& rules = *self.rules;
@@ -439,8 +450,33 @@ py::tuple PredictColumns(const PyRuleSet& self, const py::list& columns,
     if (r.enabled) used.insert(r.columns_read.begin(), r.columns_read.end());
   }
   const hunch::Table& table = source.Lazy(used);
+  // Abstain is coded after the classes, as the last category of the prediction column.
+  const int32_t abstain = static_cast<int32_t>(rules.class_names().size());
+  const int32_t rule_count = static_cast<int32_t>(rules.rules().size());
+  std::vector<double> of_rule;
+  for (const auto& r : rules.rules()) of_rule.push_back(r.confidence.value_or(std::nan("")));
+  py::array prediction = CodesArray(rows, abstain);
+  py::array rule = CodesArray(rows, rule_count);
+  py::array_t<double> confidence(rows);
+  double* confidence_out = confidence.mutable_data();
+  const CodesOut prediction_out(prediction), rule_out(rule);
   hunch::TablePredictOptions options;
   options.threads = threads;
+  options.on_batch = [&](int64_t begin, size_t n, const int32_t* class_index,
+                         const int32_t* winner) {
+    int32_t coded[4096];
+    for (size_t done = 0; done < n; done += std::size(coded)) {
+      const size_t m = std::min(n - done, std::size(coded));
+      for (size_t i = 0; i < m; ++i) {
+        coded[i] = class_index[done + i] < 0 ? abstain : class_index[done + i];
+      }
+      PutCodes(prediction_out, begin + static_cast<int64_t>(done), m, coded);
+    }
+    PutCodes(rule_out, begin, n, winner);
+    double* c = confidence_out + begin;
+    const double none = std::nan("");
+    for (size_t i = 0; i < n; ++i) c[i] = winner[i] < 0 ? none : of_rule[winner[i]];
+  };
   hunch::Result<hunch::TablePredictions> p = hunch::Status();
   {
     py::gil_scoped_release release;
@@ -448,17 +484,7 @@ py::tuple PredictColumns(const PyRuleSet& self, const py::list& columns,
   }
   if (!source.error().empty()) RaiseInvalid(source.error());
   if (!p.ok()) Raise(p.status());
-  // Abstain is coded after the classes, as the last category of the prediction column.
-  const int32_t abstain = static_cast<int32_t>(rules.class_names().size());
-  for (int32_t& k : p->class_index) k = k < 0 ? abstain : k;
-  std::vector<double> of_rule;
-  for (const auto& r : rules.rules()) of_rule.push_back(r.confidence.value_or(std::nan("")));
-  std::vector<double> confidence(p->rule.size());
-  for (size_t i = 0; i < confidence.size(); ++i)
-    confidence[i] = p->rule[i] < 0 ? std::nan("") : of_rule[p->rule[i]];
-  return py::make_tuple(Codes(std::move(p->class_index), abstain),
-                        Codes(std::move(p->rule), static_cast<int32_t>(rules.rules().size())),
-                        ToNumpy(std::move(confidence)), p->rule_errors);
+  return py::make_tuple(prediction, rule, confidence, p->rule_errors);
 }
 
 std::string EvaluateColumns(const PyRuleSet& self, const py::list& columns,

@@ -9,6 +9,7 @@
 #include <deque>
 #include <limits>
 #include <optional>
+#include <mutex>
 #include <random>
 #include <string>
 #include <vector>
@@ -140,6 +141,33 @@ TEST_CASE("A table's schema keeps typed columns and infers text columns as a fil
   CHECK(schema->columns[2].type == ColumnType::kBool);
   CHECK(schema->columns[3].type == ColumnType::kString);
   CHECK(schema->columns[4].type == ColumnType::kInt);  // "7", "", ... read as a file would
+}
+
+TEST_CASE("PredictTable hands every batch to on_batch when asked, with the same outcome",
+          "[table]") {
+  Fixture f(10000, 11);
+  auto rules = LoadFor(f.table);
+  auto whole = PredictTable(*rules, f.table, {.threads = 1});
+  REQUIRE(whole.ok());
+  std::vector<int32_t> class_index(f.rows, -7), rule(f.rows, -7);
+  std::mutex mu;
+  int64_t rows_seen = 0;
+  TablePredictOptions options;
+  options.threads = 2;
+  options.on_batch = [&](int64_t begin, size_t n, const int32_t* c, const int32_t* r) {
+    std::copy(c, c + n, class_index.begin() + begin);
+    std::copy(r, r + n, rule.begin() + begin);
+    std::lock_guard lock(mu);
+    rows_seen += static_cast<int64_t>(n);
+  };
+  auto batched = PredictTable(*rules, f.table, options);
+  REQUIRE(batched.ok());
+  CHECK(rows_seen == f.rows);
+  CHECK(batched->class_index.empty());
+  CHECK(batched->rule.empty());
+  CHECK(class_index == whole->class_index);
+  CHECK(rule == whole->rule);
+  CHECK(batched->rule_errors == whole->rule_errors);
 }
 
 TEST_CASE("PredictTable decides every row as RuleSet::Predict does, on any number of threads",

@@ -4,7 +4,8 @@
 Every endpoint and error path over HTTP, token auth, limits (413), a slow client cut off by the
 timeout, reload by SIGHUP and by POST (good and bad files), graceful shutdown on SIGTERM under
 load (every acknowledged event_id is in the log), SIGKILL under load with --fsync always (the
-same), and `hunch dataset` over what the server logged and the labels it received.
+same), `hunch dataset` over what the server logged and the labels it received, and a clear error
+when the HTTP module cannot be loaded.
 
 Usage: serve_http.py HUNCH_BINARY
 """
@@ -351,6 +352,17 @@ def test_bad_start(tmp):
     out = subprocess.run([HUNCH, "serve", RULES, "--token-file", os.path.join(tmp, "none")],
                          capture_output=True, text=True, timeout=30)
     check(out.returncode == 2 and "cannot open" in out.stderr, f"missing token file: {out.stderr}")
+    # The HTTP transport is a module loaded by serve only; without it, serve says where it looked.
+    missing = os.path.join(tmp, "no_such_module.so")
+    out = subprocess.run([HUNCH, "serve", RULES, "--port", "0"], capture_output=True, text=True,
+                         timeout=30, env={**os.environ, "HUNCH_HTTP_MODULE": missing})
+    check(out.returncode != 0 and "cannot load the HTTP module" in out.stderr
+          and missing in out.stderr and "listening" not in out.stdout,
+          f"missing HTTP module: {out.returncode} {out.stderr}")
+    # Other commands never load it.
+    out = subprocess.run([HUNCH, "check", RULES], capture_output=True, text=True, timeout=30,
+                         env={**os.environ, "HUNCH_HTTP_MODULE": missing})
+    check(out.returncode == 0, f"check without the HTTP module: {out.returncode} {out.stderr}")
 
 
 def main():

@@ -57,6 +57,10 @@ Result<Schema> InferTableSchema(const Table& table, const std::vector<std::strin
 
 struct TablePredictOptions {
   int threads = 0;  // batches are evaluated on this many threads (0: all cores)
+  // When set, receives each batch's outcome (rows [begin, begin + n), as in TablePredictions)
+  // instead of the per-row vectors, which stay empty: called from several threads at once.
+  std::function<void(int64_t begin, size_t n, const int32_t* class_index, const int32_t* rule)>
+      on_batch;
 };
 
 // Per row, the outcome of first-match; per rule, its runtime errors.
