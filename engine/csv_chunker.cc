@@ -188,7 +188,12 @@ Result<bool> CsvChunker::NextMapped(CsvChunk* chunk) {
   if (left == 0) return false;
   size_t split = 0;
   int64_t newlines = -1;  // of the chunk, when already counted
-  for (size_t want = chunk_bytes_;; want *= 2) {
+  // Towards the end, chunks shrink to a third of what is left (down to a quarter of the chunk
+  // size): the threads then finish closer together, instead of one evaluating the last full-size
+  // chunk while the others wait (1M-row benchmark: 0.072 -> 0.069 s). Smaller chunks cost more
+  // CPU, hence the floor.
+  const size_t first_want = std::clamp(left / 3, chunk_bytes_ / 4, chunk_bytes_);
+  for (size_t want = first_want;; want *= 2) {
     newlines = -1;
     if (want >= left) {
       split = left;
