@@ -27,7 +27,22 @@ bool IsInt(std::string_view s) {
   return ec == std::errc() && end == s.data() + s.size() && !s.empty();
 }
 
+// Whether s is -?digits(.digits)? in at most 31 bytes: such a text is always a number that
+// from_chars reads whole and in range, so the common decimals skip it.
+bool IsShortDecimal(std::string_view s) {
+  size_t i = s.starts_with('-') ? 1 : 0;
+  const size_t int_start = i;
+  while (i < s.size() && static_cast<unsigned>(s[i] - '0') < 10) ++i;
+  if (i == int_start || s.size() > 31) return false;
+  if (i == s.size()) return true;
+  if (s[i] != '.') return false;
+  const size_t frac_start = ++i;
+  while (i < s.size() && static_cast<unsigned>(s[i] - '0') < 10) ++i;
+  return i == s.size() && i > frac_start;
+}
+
 bool IsNumber(std::string_view s) {
+  if (IsShortDecimal(s)) return true;
   // from_chars also reads "inf" and "nan"; as data those are more likely words than numbers.
   const size_t first = s.starts_with('-') ? 1 : 0;
   if (s.size() <= first ||
@@ -75,7 +90,7 @@ void ColumnTypeInference::AddValue(std::string_view cell) {
   any_value_ = true;
   // Once a column is known to be text, only its missing cells matter.
   if (!all_bool_ && !all_number_) return;
-  const bool is_int = all_number_ && IsInt(cell);
+  const bool is_int = all_int_ && all_number_ && IsInt(cell);
   all_bool_ = all_bool_ && IsBool(cell);
   all_int_ = all_int_ && is_int;
   all_number_ = all_number_ && (is_int || IsNumber(cell));
