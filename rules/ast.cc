@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "rules/lexer.h"
 #include "rules/text.h"
 
 namespace hunch::ast {
@@ -13,15 +14,7 @@ bool IsPlainIdent(const std::string& s) {
   for (char c : s) {
     if (!(isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
   }
-  // The keywords, then CEL's reserved words (kReserved in lexer.cc): both need backquotes.
-  static constexpr std::string_view kWords[] = {
-      "true",  "false", "null",     "in",        "and",    "or",       "not",  "as",
-      "break", "const", "continue", "else",      "for",    "function", "if",   "import",
-      "let",   "loop",  "package",  "namespace", "return", "var",      "void", "while"};
-  for (auto w : kWords) {
-    if (s == w) return false;
-  }
-  return true;
+  return !NeedsBackquotes(s);
 }
 
 void PrintTo(const Expr& e, std::string* out) {

@@ -3,9 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <iterator>
 
 namespace hunch {
 namespace {
@@ -39,6 +41,20 @@ void AppendUtf8(std::string* out, uint32_t cp) {
 }
 
 }  // namespace
+
+bool IsCelReservedWord(std::string_view word) {
+  static constexpr std::string_view kReserved[] = {
+      "as",  "break", "const",   "continue",  "else",   "for", "function", "if",   "import",
+      "let", "loop",  "package", "namespace", "return", "var", "void",     "while"};
+  return std::find(std::begin(kReserved), std::end(kReserved), word) != std::end(kReserved);
+}
+
+bool NeedsBackquotes(std::string_view word) {
+  static constexpr std::string_view kKeywords[] = {"true", "false", "null", "in",
+                                                   "and",  "or",    "not"};
+  return std::find(std::begin(kKeywords), std::end(kKeywords), word) != std::end(kKeywords) ||
+         IsCelReservedWord(word);
+}
 
 std::string_view TokName(Tok kind) {
   switch (kind) {
@@ -198,16 +214,11 @@ Token Lexer::Next() {
     else if (word == "not")
       t.kind = Tok::kNot;
     else {
-      static constexpr std::string_view kReserved[] = {
-          "as",  "break", "const",   "continue",  "else",   "for", "function", "if",   "import",
-          "let", "loop",  "package", "namespace", "return", "var", "void",     "while"};
-      for (auto r : kReserved) {
-        if (word == r) {
-          return Error(start, pos_,
-                       fmt::format("'{}' is a reserved word; quote a column of that "
-                                   "name with backquotes: `{}`",
-                                   word, word));
-        }
+      if (IsCelReservedWord(word)) {
+        return Error(start, pos_,
+                     fmt::format("'{}' is a reserved word; quote a column of that "
+                                 "name with backquotes: `{}`",
+                                 word, word));
       }
       t.kind = Tok::kIdent;
       t.text = std::string(word);

@@ -78,6 +78,13 @@ class Lexer {
 // "'&&'", "identifier", "end of expression" ...: how a token kind reads in an error message.
 std::string_view TokName(Tok kind);
 
+// Whether `word` is one of CEL's reserved words (as, break, const, ...): not usable as a bare
+// identifier, and not a keyword either.
+bool IsCelReservedWord(std::string_view word);
+// Whether an identifier spelled `word` must be backquoted: a keyword (true, false, null, in, and,
+// or, not) or a reserved word.
+bool NeedsBackquotes(std::string_view word);
+
 }  // namespace hunch
 
 #endif  // HUNCH_RULES_LEXER_H_

@@ -95,6 +95,20 @@ TEST_CASE("Reserved words are errors that suggest backquotes") {
   }
 }
 
+TEST_CASE("Exactly the words that do not lex as a bare name need backquotes when printed") {
+  for (std::string_view word :
+       {"true", "false", "null", "in", "and", "or", "not", "as", "while", "namespace", "void"}) {
+    INFO(word);
+    CHECK(NeedsBackquotes(word));
+    CHECK(LexAll(word).front().kind != Tok::kIdent);
+  }
+  for (std::string_view word : {"amount", "True", "nulls", "in_", "_as", "whilst", "int"}) {
+    INFO(word);
+    CHECK_FALSE(NeedsBackquotes(word));
+    CHECK(One(word).kind == Tok::kIdent);
+  }
+}
+
 TEST_CASE("Simple escapes in strings decode to their characters") {
   CHECK(StringValue(R"("\a\b\f\n\r\t\v")") == "\a\b\f\n\r\t\v");
   CHECK(StringValue(R"("\\ \' \" \` \?")") == "\\ ' \" ` ?");
