@@ -192,7 +192,8 @@ Result<bool> CsvChunker::NextMapped(CsvChunk* chunk) {
   // size): the threads then finish closer together, instead of one evaluating the last full-size
   // chunk while the others wait (1M-row benchmark: 0.072 -> 0.069 s). Smaller chunks cost more
   // CPU, hence the floor.
-  const size_t first_want = std::clamp(left / 3, chunk_bytes_ / 4, chunk_bytes_);
+  const size_t first_want =
+      std::max<size_t>(1, std::clamp(left / 3, chunk_bytes_ / 4, chunk_bytes_));
   for (size_t want = first_want;; want *= 2) {
     newlines = -1;
     if (want >= left) {

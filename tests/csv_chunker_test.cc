@@ -85,7 +85,8 @@ TEST_CASE("A mapped file is chunked into the same records as the same bytes read
     std::string csv = RandomCsv(random, 1 + round * 37);
     if (round % 3 == 0) csv.pop_back();  // no line end after the last record
     const std::string path = dir.Write("data.csv", csv);
-    for (size_t chunk_bytes : {size_t{64}, size_t{1000}, size_t{1} << 20}) {
+    // Down to one byte: the shrinking tail chunks must still make progress.
+    for (size_t chunk_bytes : {size_t{1}, size_t{3}, size_t{64}, size_t{1000}, size_t{1} << 20}) {
       auto mapped = CsvChunker::Open(path, options, chunk_bytes);
       REQUIRE(mapped.ok());
       auto streamed = CsvChunker::Open(InputStream::FromMemoryInPieces("data.csv", csv, 97),
@@ -99,6 +100,21 @@ TEST_CASE("A mapped file is chunked into the same records as the same bytes read
       CHECK(csv.ends_with(a.records));
       CheckCuts(a, csv);
       CheckCuts(b, csv);
+    }
+  }
+}
+
+TEST_CASE("A mapped file whose last record is shorter than three bytes still ends with one-byte chunks") {
+  // The tail chunks are a third of what is left: with one or two bytes left that rounds to zero,
+  // which once made the chunker look for a record end forever (found by csv_fuzz).
+  testing::TempDir dir("hunch_chunker");
+  for (const std::string csv : {"x\n1\n2", "x\n1\n23", "x\n1\n2\n"}) {
+    for (size_t chunk_bytes : {size_t{1}, size_t{2}, size_t{3}}) {
+      auto chunker = CsvChunker::Open(dir.Write("short.csv", csv), ReaderOptions{}, chunk_bytes);
+      REQUIRE(chunker.ok());
+      const Chunked c = Drain(**chunker);
+      CHECK(c.records == csv.substr(2));
+      CheckCuts(c, csv);
     }
   }
 }
