@@ -286,8 +286,19 @@ class Accumulator {
       const std::string_view cell = split.Cell(labeled_[i], h);
       if (impl.IsMissing(cell)) {
         state[i] = CellState::kMissing;
-      } else if (ParseTypedCell(type, cell, ints ? ints + i : &ignored_int,
-                                doubles ? doubles + i : &ignored_double)) {
+        continue;
+      }
+      if constexpr (type == ColumnType::kInt || type == ColumnType::kDouble) {
+        if (split.end() - cell.data() >= 8 &&
+            ParseShortNumber<type>(cell, ints ? ints + i : &ignored_int,
+                                   doubles ? doubles + i : &ignored_double)) {
+          state[i] = CellState::kPresent;
+          strings[i] = cell;
+          continue;
+        }
+      }
+      if (ParseTypedCell(type, cell, ints ? ints + i : &ignored_int,
+                         doubles ? doubles + i : &ignored_double)) {
         state[i] = CellState::kPresent;
         strings[i] = cell;  // used by string columns only; cheaper to store than to test
       } else {

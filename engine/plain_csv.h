@@ -24,6 +24,8 @@ class PlainCsvSplitter {
   // fields than num_fields.
   size_t Next(size_t max_rows);
   bool plain() const { return plain_; }
+  // One past the last byte given: cells are views into [.., end()).
+  const char* end() const { return base_ + size_; }
 
   // The cell `field` of the r-th record of the last Next() call.
   std::string_view Cell(size_t r, size_t field) const {

@@ -3,6 +3,9 @@
 #ifndef HUNCH_ENGINE_RULESET_IMPL_H_
 #define HUNCH_ENGINE_RULESET_IMPL_H_
 
+#include <bit>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -90,6 +93,57 @@ bool ParseTypedCellSlow(ColumnType type, std::string_view cell, int64_t* i, doub
     }
   }
   return ParseTypedCellSlow(type, s, i, d);
+}
+
+// ParseTypedCell for the commonest cells, 1 to 8 bytes of digits (int or double) or of digits
+// around one '.' (double), from one 8-byte load: the per-digit loop's mispredicted exits were the
+// cost of typing. The 8 bytes from s.data() must be readable. False means "not of this form" (the
+// caller falls back to ParseTypedCell), else the value is ParseTypedCell's, bit for bit: the same
+// m, and for decimals the same m / 10^k.
+template <ColumnType type>
+[[gnu::always_inline]] inline bool ParseShortNumber(std::string_view s, int64_t* i, double* d) {
+  static_assert(type == ColumnType::kInt || type == ColumnType::kDouble);
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  size_t n = s.size();
+  if (n - 1 >= 8) return false;  // also n == 0
+  uint64_t word;
+  std::memcpy(&word, s.data(), 8);
+  static_assert(std::endian::native == std::endian::little);
+  if (n < 8) word &= (uint64_t{1} << (8 * n)) - 1;
+  size_t frac_digits = 0;
+  if constexpr (type == ColumnType::kDouble) {
+    // Bytes equal to '.', exactly (no carries): a byte's high bit is set when the byte is zero.
+    const uint64_t x = word ^ (kOnes * '.');
+    uint64_t dots = ~(((x & (kOnes * 0x7F)) + kOnes * 0x7F) | x) & (kOnes * 0x80);
+    if (n < 8) dots &= (uint64_t{1} << (8 * n)) - 1;
+    if (dots != 0) {
+      const size_t at = static_cast<size_t>(std::countr_zero(dots)) / 8;
+      if (at == 0 || at + 2 > n) return false;  // ".5" and "1." are left to the general parser
+      const uint64_t below = (uint64_t{1} << (8 * at)) - 1;
+      word = (word & below) | ((word >> 8) & ~below);  // the dot removed
+      --n;
+      frac_digits = n - at;
+    }
+  }
+  // The digits right-aligned into the high bytes behind leading '0's: an 8-digit number.
+  const unsigned pad = static_cast<unsigned>(8 * (8 - n));
+  if (pad != 0) word = (word << pad) | ((kOnes * '0') & ((uint64_t{1} << pad) - 1));
+  const uint64_t high_nibbles = kOnes * 0xF0;
+  if (((word & high_nibbles) | (((word + kOnes * 0x06) & high_nibbles) >> 4)) != kOnes * 0x33)
+    return false;  // some byte is not a digit (a second '.', a sign, a letter...)
+  word -= kOnes * '0';
+  word = word * 10 + (word >> 8);  // pairs of digits
+  word = (((word & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
+          (((word >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >>
+         32;
+  const uint64_t m = word & 0xFFFFFFFFull;
+  if constexpr (type == ColumnType::kInt) {
+    *i = static_cast<int64_t>(m);
+  } else {
+    static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7};
+    *d = static_cast<double>(m) / kPow10[frac_digits];
+  }
+  return true;
 }
 
 // Parses a cell by content: int, then double, then "true"/"false", else string.
