@@ -288,17 +288,15 @@ class Accumulator {
         state[i] = CellState::kMissing;
         continue;
       }
+      int64_t* const int_out = ints ? ints + i : &ignored_int;
+      double* const double_out = doubles ? doubles + i : &ignored_double;
+      bool parsed = false;
       if constexpr (type == ColumnType::kInt || type == ColumnType::kDouble) {
-        if (split.end() - cell.data() >= 8 &&
-            ParseShortNumber<type>(cell, ints ? ints + i : &ignored_int,
-                                   doubles ? doubles + i : &ignored_double)) {
-          state[i] = CellState::kPresent;
-          strings[i] = cell;
-          continue;
-        }
+        // The one-load parser reads 8 bytes from the cell's start: they must be in the chunk.
+        parsed =
+            split.end() - cell.data() >= 8 && ParseShortNumber<type>(cell, int_out, double_out);
       }
-      if (ParseTypedCell(type, cell, ints ? ints + i : &ignored_int,
-                         doubles ? doubles + i : &ignored_double)) {
+      if (parsed || ParseTypedCell(type, cell, int_out, double_out)) {
         state[i] = CellState::kPresent;
         strings[i] = cell;  // used by string columns only; cheaper to store than to test
       } else {

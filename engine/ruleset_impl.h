@@ -51,6 +51,10 @@ struct RuleSet::Impl {
 // when it is not a valid cell of that type. Strings always parse (nothing is stored).
 bool ParseTypedCellSlow(ColumnType type, std::string_view cell, int64_t* i, double* d);
 
+// 10^0 .. 10^15, each exact as a double: the divisors of the fast decimal paths below.
+inline constexpr double kExactPowersOf10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                              1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
 // The same as ParseTypedCellSlow, with inline fast paths for the common spellings of numbers
 // (up to 18 digits; decimals with up to 15 significant digits), whose results are exact: an int
 // of at most 18 digits cannot overflow, and m / 10^k with m < 2^53 and k <= 22 is one correctly
@@ -83,9 +87,7 @@ bool ParseTypedCellSlow(ColumnType type, std::string_view cell, int64_t* i, doub
         while (p < end && static_cast<unsigned>(*p - '0') < 10) m = m * 10 + (*p++ - '0');
         const size_t frac_digits = static_cast<size_t>(p - frac);
         if (p == end && frac_digits > 0 && int_digits + frac_digits <= 15) {
-          static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                              1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-          const double v = static_cast<double>(m) / kPow10[frac_digits];
+          const double v = static_cast<double>(m) / kExactPowersOf10[frac_digits];
           *d = negative ? -v : v;
           return true;
         }
@@ -114,8 +116,8 @@ template <ColumnType type>
   if constexpr (type == ColumnType::kDouble) {
     // Bytes equal to '.', exactly (no carries): a byte's high bit is set when the byte is zero.
     const uint64_t x = word ^ (kOnes * '.');
-    uint64_t dots = ~(((x & (kOnes * 0x7F)) + kOnes * 0x7F) | x) & (kOnes * 0x80);
-    if (n < 8) dots &= (uint64_t{1} << (8 * n)) - 1;
+    // The zeroed bytes past the cell are not dots.
+    const uint64_t dots = ~(((x & (kOnes * 0x7F)) + kOnes * 0x7F) | x) & (kOnes * 0x80);
     if (dots != 0) {
       const size_t at = static_cast<size_t>(std::countr_zero(dots)) / 8;
       if (at == 0 || at + 2 > n) return false;  // ".5" and "1." are left to the general parser
@@ -140,8 +142,7 @@ template <ColumnType type>
   if constexpr (type == ColumnType::kInt) {
     *i = static_cast<int64_t>(m);
   } else {
-    static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7};
-    *d = static_cast<double>(m) / kPow10[frac_digits];
+    *d = static_cast<double>(m) / kExactPowersOf10[frac_digits];
   }
   return true;
 }
